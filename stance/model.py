@@ -1,0 +1,58 @@
+"""The classifier: a scikit-learn Pipeline of features and logistic regression.
+
+``build_pipeline`` takes plain dictionaries (from ``conf/features`` and ``conf/model``)
+and a seed; ``fit`` makes the fitted pipeline deterministic to pickle.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from .features import build_features
+
+
+def build_pipeline(features: Mapping, model: Mapping, seed: int) -> Pipeline:
+    """An unfitted TF-IDF + logistic-regression pipeline."""
+    union = build_features(features.get("word"), features.get("char"), features.get("cues"))
+    class_weight = model.get("class_weight")
+    classifier = LogisticRegression(
+        C=float(model.get("C", 1.0)),
+        class_weight=dict(class_weight) if isinstance(class_weight, Mapping) else class_weight,
+        max_iter=int(model.get("max_iter", 2000)),
+        solver=str(model.get("solver", "lbfgs")),
+        tol=float(model.get("tol", 1e-6)),
+        random_state=seed,
+    )
+    return Pipeline([("features", union), ("classifier", classifier)])
+
+
+# Fitted attributes that make two pickles of the same model differ: ``stop_words_`` is a
+# set (its order follows Python's per-process hash seed) kept only for introspection, and
+# ``_stop_words_id`` is a memory address cached to skip a consistency check.
+_UNSTABLE_ATTRIBUTES = ("stop_words_", "_stop_words_id")
+
+
+def _drop_unstable_attributes(pipeline: Pipeline) -> None:
+    """Remove process-dependent fitted state so the same data and seed give the same file."""
+    for _, part in pipeline.named_steps["features"].transformer_list:
+        for name in _UNSTABLE_ATTRIBUTES:
+            if hasattr(part, name):
+                delattr(part, name)
+
+
+def fit(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
+    """Fit in place and return the pipeline, ready to pickle reproducibly."""
+    pipeline.fit(list(texts), list(labels))
+    _drop_unstable_attributes(pipeline)
+    return pipeline
+
+
+def predict_proba(pipeline: Pipeline, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Predicted labels and the probability matrix (columns in ``classes_`` order)."""
+    proba = pipeline.predict_proba(list(texts))
+    classes = list(pipeline.classes_)
+    return [classes[i] for i in proba.argmax(axis=1)], proba

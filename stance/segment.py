@@ -1,0 +1,95 @@
+"""Sentence splitting with NLTK Punkt, offline: its abbreviations come from config.
+
+Paragraph breaks always end a sentence (headlines carry no final period); inside a
+paragraph Punkt decides, and a piece that starts in lower case or holds no word (the
+debris of a broken translation: "mission. there: training ...", a lone closing quote)
+is joined to the sentence before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from .clean import CleanText
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_STARTS_AS_CONTINUATION = re.compile(r"^(?:[a-z]|[,;:)\]])")
+_HAS_WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: ``start``/``end`` are offsets into the article's raw text."""
+
+    id: str
+    doc_id: str
+    sent_idx: int
+    start: int
+    end: int
+    text: str
+
+
+def make_tokenizer(abbreviations: Iterable[str]) -> PunktSentenceTokenizer:
+    """A Punkt tokenizer that knows ``abbreviations`` ("Lt.", "U.S.", ...) without training."""
+    params = PunktParameters()
+    params.abbrev_types = {a.strip().lower().rstrip(".") for a in abbreviations if a.strip()}
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_id(doc_id: str, text: str, occurrence: int = 0) -> str:
+    """A stable id: the document and a hash of the sentence's whitespace-normalised text."""
+    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+    return f"{doc_id}-{digest}" + (f"-{occurrence}" if occurrence else "")
+
+
+def _close_open_quotes(paragraph: str, spans: list[tuple[int, int]], lookahead: int = 3) -> list[tuple[int, int]]:
+    """Join a quotation Punkt cut at its inner periods: a piece with an odd number of
+    double quotes runs on to the next piece (within ``lookahead``) that closes it."""
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        if paragraph[start:end].count('"') % 2:
+            for j in range(i + 1, min(i + 1 + lookahead, len(spans))):
+                if paragraph[spans[j][0] : spans[j][1]].count('"') % 2:
+                    end = spans[j][1]
+                    i = j
+                    break
+        joined.append((start, end))
+        i += 1
+    return joined
+
+
+def _paragraph_spans(paragraph: str, tokenizer: PunktSentenceTokenizer, merge_fragments: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for start, end in tokenizer.span_tokenize(paragraph):
+        piece = paragraph[start:end]
+        if spans and merge_fragments and (_STARTS_AS_CONTINUATION.match(piece) or not _HAS_WORD.search(piece)):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return _close_open_quotes(paragraph, spans) if merge_fragments else spans
+
+
+def segment(doc_id: str, cleaned: CleanText, tokenizer: PunktSentenceTokenizer, merge_fragments: bool = True) -> list[Sentence]:
+    """Split a cleaned article into sentences with raw offsets and stable ids."""
+    sentences: list[Sentence] = []
+    seen: dict[str, int] = {}
+    for paragraph in _PARAGRAPH.finditer(cleaned.text):
+        base = paragraph.start()
+        for start, end in _paragraph_spans(paragraph.group(), tokenizer, merge_fragments):
+            text = paragraph.group()[start:end].strip()
+            if not _HAS_WORD.search(text):
+                continue
+            raw_start, raw_end = cleaned.raw_span(base + start, base + end)
+            occurrence = seen.get(text, 0)
+            seen[text] = occurrence + 1
+            sentences.append(
+                Sentence(sentence_id(doc_id, text, occurrence), doc_id, len(sentences), raw_start, raw_end, text)
+            )
+    return sentences

@@ -1,0 +1,110 @@
+"""The seed set against its schema, the gazetteer and the segmenter (issue: seed set)."""
+
+import json
+from collections import Counter
+
+import pytest
+import yaml
+
+from stance.actors import load_gazetteer
+from stance.annotations import load_annotations
+from stance.clean import clean, clean_options
+from stance.errors import AnnotationError
+from stance.segment import make_tokenizer, segment
+from stance.settings import CONFIG_DIR
+from tests.conftest import SEED_ACTORS, SEED_ANNOTATIONS
+
+LABELS = ["advocate", "caution", "neutral"]
+
+
+@pytest.fixture(scope="module")
+def seed_rows():
+    names = {a.name for a in load_gazetteer(SEED_ACTORS)}
+    return load_annotations(SEED_ANNOTATIONS, LABELS, names)
+
+
+def test_seed_annotations_align_with_the_segmenter(seed_rows, seed_articles):
+    seg = yaml.safe_load((CONFIG_DIR / "segment" / "default.yaml").read_text())
+    options = clean_options(**yaml.safe_load((CONFIG_DIR / "clean" / "default.yaml").read_text()))
+    tokenizer = make_tokenizer(seg["abbreviations"])
+    corpus = {(s.id, s.doc_id, s.text) for a in seed_articles for s in segment(a.doc_id, clean(a.text, options), tokenizer)}
+    annotated = {(r.id, r.doc_id, r.text) for r in seed_rows}
+    assert annotated - corpus == set(), "annotated sentences the segmenter no longer produces"
+    assert corpus - annotated == set(), "corpus sentences without an annotation"
+
+
+def test_every_label_is_present_and_holders_are_canonical(seed_rows):
+    counts = Counter(r.label for r in seed_rows)
+    assert set(counts) == set(LABELS) and min(counts.values()) >= 20
+    assert any(r.actors for r in seed_rows)
+
+
+def test_the_spec_examples_carry_the_spec_labels(seed_rows):
+    by_start = {r.text[:60]: r for r in seed_rows}
+
+    def row(prefix):
+        return next(r for t, r in by_start.items() if t.startswith(prefix))
+
+    assert row("Pompeo and others have argued").label == "advocate"
+    assert row("But the top US commander in Iraq warned").label == "caution"
+    assert row("Trump has opposed attacks on Iran").label == "caution"
+    assert row("More than 5,000 US soldiers").label == "neutral"
+    assert row("A spokesman for the National Security Council declined").label == "neutral"
+    assert row('"We will respond in full force').label == "advocate"
+    assert "Kataib Hezbollah" in row('"We will respond in full force').actors
+
+
+def test_second_pass_agrees_with_the_seed_set(seed_rows):
+    """The blind second pass kept beside GUIDELINES.md still agrees (kappa > 0.8)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    second = load_annotations(SEED_ANNOTATIONS.parent / "agreement" / "second_pass.jsonl", LABELS)
+    first = {r.id: r for r in seed_rows}
+    assert len(second) >= 60 and len({r.doc_id for r in second}) == 5
+    kappa = cohen_kappa_score([first[r.id].label for r in second], [r.label for r in second])
+    assert kappa > 0.8
+
+
+def _write(tmp_path, lines, name="ann.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _line(**fields):
+    base = {"id": "d-1", "doc_id": "d", "text": "Some sentence.", "label": "neutral", "actors": []}
+    base.update(fields)
+    return json.dumps(base) + "\n"
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ([], r"ann.jsonl: empty file"),
+        ([_line(), _line(id="d-2", label="hawkish")], r"ann.jsonl:2: unknown label 'hawkish'"),
+        ([_line(), _line()], r"ann.jsonl:2: duplicate id 'd-1' \(first on line 1\)"),
+        ([_line(text="")], r"ann.jsonl:1: missing field 'text'"),
+        ([_line(), "{not json\n"], r"ann.jsonl:2: not valid JSON"),
+        ([_line(actors=["Nobody Known"])], r"ann.jsonl:1: actor\(s\) not in the gazetteer: Nobody Known"),
+    ],
+)
+def test_bad_annotation_files_name_file_and_line(tmp_path, lines, message):
+    path = _write(tmp_path, lines)
+    with pytest.raises(AnnotationError, match=message):
+        load_annotations(path, LABELS, {"Mike Pompeo"})
+
+
+def test_non_utf8_annotation_file(tmp_path):
+    path = tmp_path / "ann.jsonl"
+    path.write_bytes(_line().encode() + b'{"id": "\xff"}\n')
+    with pytest.raises(AnnotationError, match=r"ann.jsonl:2: not valid UTF-8"):
+        load_annotations(path, LABELS)
+
+
+def test_csv_annotations_split_actors_on_semicolons(tmp_path):
+    path = _write(tmp_path, ["id,doc_id,text,label,actors\n", 'a-1,a,"Pompeo urged strikes.",advocate,Mike Pompeo;Iran\n'], "ann.csv")
+    [row] = load_annotations(path, LABELS)
+    assert row.actors == ("Mike Pompeo", "Iran")
+    path = _write(tmp_path, ["id,doc_id,text\n", "a-1,a,x\n"], "ann.csv")
+    with pytest.raises(AnnotationError, match=r"ann.csv:1: missing column\(s\) label"):
+        load_annotations(path, LABELS)

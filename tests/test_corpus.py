@@ -1,0 +1,67 @@
+import json
+
+import pytest
+
+from stance.corpus import iter_corpus, load_corpus, read_metadata, validate_corpus
+from stance.errors import CorpusError
+from tests.conftest import SEED_CORPUS
+
+
+def test_seed_manifest_names_outlets_and_original_outlets():
+    articles = {a.doc_id: a for a in load_corpus(SEED_CORPUS)}
+    assert len(articles) == 5
+    assert articles["antiwar"].outlet == "Antiwar.com" and articles["antiwar"].author == "Jason Ditz"
+    assert articles["swj"].original_outlet == "New York Times; Washington Post"
+    assert articles["swj"].date == "2020-03-28"
+    assert articles["nyt-translated"].original_outlet == "New York Times"
+    assert articles["nyt-translated"].extra["republished_as"] == "machine translation"
+    assert articles["jpost"].original_outlet == articles["jpost"].outlet == "The Jerusalem Post"
+
+
+def test_jsonl_corpus_is_read_like_a_folder(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    rows = [{"doc_id": "a", "outlet": "X", "text": "One. Two."}, {"doc_id": "b", "outlet": "Y", "text": "Three."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [a.doc_id for a in iter_corpus(path)] == ["a", "b"]
+    assert read_metadata(path)["b"].outlet == "Y"
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda d: (d / "manifest.csv").write_text("", encoding="utf-8"), r"manifest.csv: empty file"),
+        (lambda d: (d / "manifest.csv").write_text("doc_id,path\nx,y.txt\n", encoding="utf-8"),
+         r"manifest.csv:1: missing column\(s\) outlet, title, date, author, url"),
+        (lambda d: (d / "000_4824254d97454f43.txt").unlink(),
+         r"manifest.csv:2: file '000_4824254d97454f43.txt' listed for 'antiwar' does not exist"),
+        (lambda d: (d / "002_ee03a7e7e339ca0f.txt").write_bytes(b"fine line\nbad \xff byte\n"),
+         r"002_ee03a7e7e339ca0f.txt:2: not valid UTF-8"),
+        (lambda d: (d / "003_a3a722b182d2f307.txt").write_text("  \n", encoding="utf-8"),
+         r"003_a3a722b182d2f307.txt: empty file"),
+    ],
+)
+def test_bad_corpus_input_names_file_and_line(corpus_copy, breakage, message):
+    breakage(corpus_copy)
+    with pytest.raises(CorpusError, match=message):
+        validate_corpus(corpus_copy)
+
+
+def test_duplicate_doc_id_and_bad_date_in_manifest(corpus_copy):
+    manifest = corpus_copy / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    manifest.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"manifest.csv:7: duplicate doc_id 'antiwar' \(first on line 2\)"):
+        validate_corpus(corpus_copy)
+    manifest.write_text("\n".join(lines).replace("2020-03-28", "28/03/2020") + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"manifest.csv:3: date '28/03/2020' is not ISO 8601"):
+        validate_corpus(corpus_copy)
+
+
+def test_jsonl_corpus_errors_name_the_line(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('{"doc_id": "a", "text": "x"}\n{"doc_id": "b"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"corpus.jsonl:2: missing field 'text'"):
+        validate_corpus(path)
+    path.write_text('{"doc_id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"corpus.jsonl:2: not valid JSON"):
+        validate_corpus(path)

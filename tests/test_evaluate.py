@@ -1,0 +1,41 @@
+from stance.evaluate import LabelledSet, cross_validate, folds
+from stance.model import build_pipeline
+
+FEATURES = {"word": {"enabled": True, "ngram_range": [1, 1]}}
+MODEL = {"C": 1.0, "class_weight": "balanced"}
+
+
+def _data():
+    texts, labels, docs, outlets = [], [], [], []
+    for d, outlet in enumerate(["A", "A", "B", "C"]):
+        for i in range(6):
+            label = ["advocate", "caution", "neutral"][i % 3]
+            word = {"advocate": "strike them now", "caution": "warned of risks", "neutral": "troops are stationed"}[label]
+            texts.append(f"{word} {d} {i}")
+            labels.append(label)
+            docs.append(f"doc{d}")
+            outlets.append(outlet)
+    return LabelledSet(texts, labels, docs, outlets)
+
+
+def test_leave_one_article_out_never_shares_an_article():
+    data = _data()
+    for name, train, test in folds(data, "leave_one_article_out"):
+        assert {data.doc_ids[i] for i in test} == {name}
+        assert name not in {data.doc_ids[i] for i in train}
+
+
+def test_leave_one_outlet_out_holds_out_whole_outlets():
+    data = _data()
+    names = [name for name, _, _ in folds(data, "leave_one_outlet_out")]
+    assert sorted(names) == ["A", "B", "C"]
+
+
+def test_cross_validation_scores_every_sentence_out_of_fold():
+    data = _data()
+    result = cross_validate(data, lambda: build_pipeline(FEATURES, MODEL, 0), ["advocate", "caution", "neutral"],
+                            "leave_one_article_out")
+    assert len(result["predictions"]) == len(data.texts)
+    assert len(result["folds"]) == 4
+    assert result["macro_f1"] == 1.0  # the cue words separate the labels perfectly
+    assert result["fold_macro_f1"]["mean"] == 1.0

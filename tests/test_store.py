@@ -1,0 +1,43 @@
+import pytest
+
+from stance import store
+from stance.errors import ModelIntegrityError
+from stance.model import build_pipeline, fit
+
+
+def _model():
+    return fit(build_pipeline({"word": {"enabled": True}}, {"C": 1.0}, 0), ["strike now", "warned of risk", "troops"],
+               ["advocate", "caution", "neutral"])
+
+
+def test_save_load_promote_and_undo(tmp_path):
+    first = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}})
+    assert store.current_version(tmp_path) is None
+    store.promote(tmp_path, first)
+    model, card = store.load_version(tmp_path)
+    assert card["version"] == first and card["model_sha256"] == store.sha256_of(tmp_path / first / "model.joblib")
+    assert model.predict(["strike now"])[0] == "advocate"
+    second = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.6}}, created=None)
+    previous = store.promote(tmp_path, second)
+    assert previous == first and store.current_version(tmp_path) == second
+    store.promote(tmp_path, previous)
+    assert store.current_version(tmp_path) == first
+    assert [c["current"] for c in store.list_versions(tmp_path)].count(True) == 1
+    assert len((tmp_path / "HISTORY").read_text().splitlines()) == 3
+
+
+def test_a_tampered_model_file_is_refused(tmp_path):
+    version = store.save_version(tmp_path, _model(), {})
+    store.promote(tmp_path, version)
+    path = tmp_path / version / "model.joblib"
+    path.write_bytes(path.read_bytes() + b"x")
+    with pytest.raises(ModelIntegrityError, match=r"model.joblib: SHA-256 .* does not match the card"):
+        store.load_version(tmp_path)
+
+
+def test_promoting_a_broken_version_keeps_the_current_one(tmp_path):
+    good = store.save_version(tmp_path, _model(), {})
+    store.promote(tmp_path, good)
+    with pytest.raises(ModelIntegrityError):
+        store.promote(tmp_path, "no-such-version")
+    assert store.current_version(tmp_path) == good
