@@ -88,7 +88,8 @@ def _library_versions() -> dict:
 
 
 def _metrics_summary(metrics: dict) -> dict:
-    keep = ("protocol", "n", "accuracy", "macro_f1", "f_avg", "per_label", "fold_macro_f1", "dominant_errors")
+    keep = ("protocol", "n", "accuracy", "macro_f1", "f_avg", "per_label", "fold_macro_f1", "dominant_errors",
+            "confusion_matrix")
     return {k: metrics[k] for k in keep if k in metrics}
 
 
