@@ -44,6 +44,8 @@ COMMANDS: dict[str, Command] = {
     "report": Command(commands.report, "Print and write the stance tables (from an earlier run's predictions, or by labelling the corpus).",
                       "stance report report.predictions=outputs/run/.../predictions.jsonl report.outlet_column=original_outlet"),
     "models": Command(commands.models, "List stored model versions with their metrics and data hashes.", "stance models"),
+    "agreement": Command(commands.agreement_command, "Inter-annotator agreement (Cohen's kappa, holder match) of two annotation files.",
+                         "stance agreement agreement.second=my_second_pass.jsonl"),
     "promote": Command(commands.promote, "Make a stored model version the current one (promote the old one back to undo).",
                        "stance promote 20261122-101500-1a2b3c4d", positional="store.version"),
 }

@@ -343,3 +343,28 @@ def promote(cfg: DictConfig, out_dir: Path) -> str | None:
     previous = store.promote(_models_dir(cfg), str(version), reason="stance promote")
     _say(f"Current model is now {version}" + (f" (was {previous}; `stance promote {previous}` undoes this)" if previous else ""))
     return previous
+
+
+def agreement_command(cfg: DictConfig, out_dir: Path) -> dict:
+    """Cohen's kappa and holder agreement between ``agreement.first`` and ``agreement.second``."""
+    from .agreement import agreement
+
+    first_path, second_path = user_path(cfg.agreement.first), user_path(cfg.agreement.second)
+    first = load_annotations(first_path, _labels(cfg))
+    second = load_annotations(second_path, _labels(cfg))
+    try:
+        result = agreement(first, second)
+    except ValueError as err:
+        raise ConfigError(f"{second_path}: {err} with {first_path}") from None
+    _say(f"{result.n} sentences in both files: Cohen's kappa {result.kappa:.3f}, label agreement "
+         f"{result.label_agreement:.1%}, holder sets identical {result.holder_agreement:.1%}")
+    for a, b in result.label_disagreements:
+        _say(f"  label  {a.id}: {a.label} vs {b.label} | {a.text[:90]}")
+    for a, b in result.holder_disagreements:
+        _say(f"  actors {a.id}: {list(a.actors)} vs {list(b.actors)}")
+    summary = {"n": result.n, "kappa": result.kappa, "label_agreement": result.label_agreement,
+               "holder_agreement": result.holder_agreement,
+               "first": _shown_path(first_path), "second": _shown_path(second_path)}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_json(out_dir / "agreement.json", summary)
+    return summary
