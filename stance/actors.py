@@ -28,6 +28,11 @@ _OBJECT_PREPOSITIONS = {
 }
 _DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our"}
 _PASSIVE = {"been", "was", "were", "is", "are", "be", "being"}
+# "A spokesman for the NSC declined", "Some in the Pentagon ... are wary": the
+# organisation after these words speaks, although a preposition precedes it.
+_MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials) for(?: the)?$"
+                        r"|(?:some|those|many|others|officials) in(?: the)?$")
+_GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
 _INVERTED = {"said", "added", "noted", "wrote", "says"}
 _SPEECH = {"said", "says", "say", "told", "tells", "wrote", "noted", "notes", "added", "informed",
@@ -134,6 +139,7 @@ class HolderFinder:
     cues: Cues
     _last_seen: dict[str, int] = field(default_factory=dict, init=False)
     _position: int = field(default=0, init=False)
+    _last_holders: tuple[str, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
         by_alias = {alias: actor for actor in self.actors for alias in actor.aliases}
@@ -159,6 +165,20 @@ class HolderFinder:
         """Forget back-reference history: titles and pronouns never cross articles."""
         self._last_seen.clear()
         self._position = 0
+        self._last_holders = ()
+
+    @staticmethod
+    def _continues_quote(sentence: str, cue_spans: list[tuple[int, int]]) -> bool:
+        """A sentence that is all quotation with no cue outside it (the speaker's next
+        sentence: '"We will hold them accountable."') keeps the previous speaker."""
+        stripped = sentence.strip()
+        if not stripped.startswith('"'):
+            return False
+        quoted = _quoted_spans(stripped)
+        outside = stripped
+        for start, end in reversed(quoted):
+            outside = outside[:start] + outside[end + 1:]
+        return not re.search(r"\w", outside) or (not quoted and not cue_spans)
 
     def _nearest(self, test) -> Actor | None:
         best = None
@@ -199,10 +219,15 @@ class HolderFinder:
             return False  # a name inside a quotation is what a speaker talks about
         if sentence[mention.end : mention.end + 2] in ("'s", "' "):
             return False  # possessive: "General White's memo" -- the memo is the subject
+        if _GROUP_WITH_MEMBERS.match(sentence, mention.end):
+            return False  # "senior officials, including Pompeo and O'Brien": the members hold it
         prefix = sentence[: mention.start].lower().rstrip()
         words = [w.strip(",;:") for w in prefix.split()]
         if prefix.endswith("according to"):
             return True
+        if _MEMBER_OF.search(prefix):
+            return any(cs >= mention.end and len(_TOKEN.findall(sentence[mention.end:cs])) <= self.cues.window
+                       for cs, _ in cue_spans)
         if words and words[-1] == "by":  # agent of a cue: "were pushed by Pompeo", "ordered, by Pompeo"
             return len(words) > 1 and any(prefix[: -2].rstrip(" ,").endswith(sentence[cs:ce].lower()) for cs, ce in cue_spans)
         if any(_COORDINATION.fullmatch(sentence[end : mention.start]) for end in holder_ends if end <= mention.start):
@@ -257,6 +282,9 @@ class HolderFinder:
                             or sentence[:s].endswith(("the ", "The ")):
                         continue
                     candidates.append(name)
+        if not holders and self._continues_quote(sentence, cue_spans):
+            holders = list(self._last_holders)
+        self._last_holders = tuple(holders) if cue_spans or holders else ()
         self._position += 1
         for mention in mentions:
             self._last_seen[mention.actor.name] = self._position * 10_000 + mention.start

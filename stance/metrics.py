@@ -51,3 +51,16 @@ def most_confused(confusion: dict, top: int = 3) -> list[dict]:
         for i in range(len(labels)) for j in range(len(labels)) if i != j and matrix[i][j]
     ]
     return sorted(cells, key=lambda c: -c["count"])[:top]
+
+
+def set_scores(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict:
+    """Micro precision/recall/F1 of predicted sets against gold sets (e.g. the holders of
+    each sentence), and the share of sentences whose set is exactly right."""
+    true_positive = sum(len(set(g) & set(p)) for g, p in zip(gold, predicted))
+    n_predicted = sum(len(set(p)) for p in predicted)
+    n_gold = sum(len(set(g)) for g in gold)
+    precision = true_positive / n_predicted if n_predicted else 0.0
+    recall = true_positive / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    exact = sum(set(g) == set(p) for g, p in zip(gold, predicted)) / len(gold) if len(gold) else 0.0
+    return {"n": len(gold), "precision": precision, "recall": recall, "f1": f1, "exact_match": exact}

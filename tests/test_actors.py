@@ -83,3 +83,22 @@ def test_seed_gazetteer_covers_the_spec_actors():
                      "Kenneth F. McKenzie Jr.", "Pentagon", "National Security Council", "Kataib Hezbollah", "Iran",
                      "Popular Mobilization Units", "Badr Organization", "US officials (unnamed)"):
         assert required in names
+
+
+def test_spokesman_for_an_organisation_speaks_for_it(finder):
+    assert holders(finder, "A spokesman for the National Security Council declined to comment.") == \
+        [["National Security Council"]]
+    assert holders(finder, "Some in the Pentagon, and the US public, are wary of a new round of escalation.") == \
+        [["Pentagon"]]
+
+
+def test_a_group_named_by_its_members_is_not_listed_besides_them(finder):
+    assert holders(finder, "Some senior officials, including Mike Pompeo and Robert C. O'Brien, have been pushing for strikes.") == \
+        [["Mike Pompeo", "Robert C. O'Brien"]]
+
+
+def test_a_quotation_that_runs_on_keeps_its_speaker(finder):
+    result = holders(finder, '"You can\'t kill Americans and get away with it," Esper said.',
+                     '"We will respond at the time we choose. We will hold them accountable."',
+                     "Troops were moved.")
+    assert result == [["Mark Esper"], ["Mark Esper"], []]
