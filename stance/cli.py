@@ -10,6 +10,7 @@ stderr and exit status 2.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,12 @@ from typing import Callable
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from . import commands
+from . import commands, experiments, loop
 from .errors import StanceError
+from .reproduce import write_reproduce_script
 from .settings import CONFIG_DIR
 
 
@@ -41,13 +44,25 @@ COMMANDS: dict[str, Command] = {
                         "stance evaluate eval.holdout_path=new_annotations.jsonl store.version=VERSION"),
     "predict": Command(commands.predict, "Label any corpus (folder with manifest.csv, or JSONL) and write predictions and tables.",
                        "stance predict corpus.path=DIR actors.path=FILE"),
-    "report": Command(commands.report, "Print and write the stance tables (from an earlier run's predictions, or by labelling the corpus).",
-                      "stance report report.predictions=outputs/run/.../predictions.jsonl report.outlet_column=original_outlet"),
+    "report": Command(commands.report, "Stance tables with intervals, charts, an HTML report and network exports "
+                      "(from an earlier run's predictions, or by labelling the corpus).",
+                      "stance report report.predictions=outputs/run/.../predictions.jsonl report.outlet_column=original_outlet\n"
+                      "  stance report report.predictions=outputs/run/.../predictions.jsonl report.method=cc"),
     "models": Command(commands.models, "List stored model versions with their metrics and data hashes.", "stance models"),
     "agreement": Command(commands.agreement_command, "Inter-annotator agreement (Cohen's kappa, holder match) of two annotation files.",
                          "stance agreement agreement.second=my_second_pass.jsonl"),
     "promote": Command(commands.promote, "Make a stored model version the current one (promote the old one back to undo).",
                        "stance promote 20261122-101500-1a2b3c4d", positional="store.version"),
+    "compare": Command(experiments.compare, "Rank the runs of a sweep (or any folder of runs) by a metric, with their overrides.",
+                       "stance compare multirun/train/DATE/TIME\n  stance compare multirun/train/DATE/TIME compare.metric=f_avg",
+                       positional="compare.dir"),
+    "queue": Command(loop.queue_command, "Write the unannotated sentences whose labels would teach the model most (CSV, doccano, Label Studio).",
+                     "stance queue queue.size=30\n  stance queue corpus.path=~/my_corpus annotations.path=~/my_annotations.jsonl"),
+    "import": Command(loop.import_command, "Import labelled sentences (SPEC JSONL/CSV, doccano or Label Studio export) into the annotation store.",
+                      "stance import admin.jsonl 'importing.label_map={Hawkish: advocate, Dovish: caution}'\n"
+                      "  stance import project-1-at-2026-11-22.json importing.on_conflict=replace", positional="importing.file"),
+    "retrain": Command(loop.retrain_command, "Train a candidate on the merged annotations and compare it with the current model on the same folds.",
+                       "stance retrain\n  stance retrain store.promote=if_better"),
 }
 
 USAGE = """usage: stance <command> [key=value ...] [-m]
@@ -73,7 +88,7 @@ def _usage() -> str:
 def _command_help(name: str) -> str:
     command = COMMANDS[name]
     return f"usage: stance {name} [key=value ...] [-m]\n\n{command.summary}\n\nexample:\n  {command.example}\n\n" \
-           f"Config groups: corpus, clean, segment, actors, annotations, features, model, eval, report, store, experiment.\n" \
+           f"Config groups: corpus, clean, segment, actors, annotations, features, model, eval, report, store, compare, experiment.\n" \
            f"Show the composed config with `stance {name} --cfg job`."
 
 
@@ -85,12 +100,49 @@ def _hydra_entry(cfg: DictConfig) -> None:
     runtime = HydraConfig.get()
     with open_dict(cfg):
         cfg.overrides = [o for o in runtime.overrides.task if not o.startswith("command=")]
+        cfg.sweep = runtime.mode == RunMode.MULTIRUN
     command = COMMANDS[str(cfg.command)]
     try:
         command.run(cfg, Path(runtime.runtime.output_dir))
+        write_reproduce_script(Path(runtime.runtime.output_dir), str(cfg.command), list(cfg.overrides),
+                               runtime.runtime.cwd)
     except StanceError as err:
-        print(f"stance {cfg.command}: error: {err.one_line()}", file=sys.stderr, flush=True)
+        # in a sweep, say which job failed; the sweep stops there (joblib cancels the others)
+        job = f" in sweep job {runtime.job.num} ({' '.join(cfg.overrides)})" if cfg.sweep else ""
+        print(f"stance {cfg.command}: error{job}: {err.one_line()}", file=sys.stderr, flush=True)
         sys.exit(2)
+
+
+def _override_value(value: str) -> str:
+    """A bare argument as a Hydra override value: quoted unless plainly safe, so a file
+    name with spaces, brackets or commas ("export (1).json") is taken as it is."""
+    if all(ch.isalnum() or ch in "/._-+@:" for ch in value):
+        return value
+    # Hydra reads a backslash literally unless it precedes a quote or ends the string.
+    escaped = re.sub(r"(\\+)(?='|$)", lambda run: run.group(1) * 2, value)
+    return "'" + escaped.replace("'", "\\'") + "'"
+
+
+_FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
+                     "--config-dir", "-cd", "--experimental-rerun"}
+
+
+def _split_flags(args: list[str]) -> tuple[list[str], list[str]]:
+    """Hydra's own flags (``-m``, ``--cfg job`` ...) first, then the overrides: Hydra's
+    parser takes no override after a flag, and users put flags anywhere."""
+    flags: list[str] = []
+    overrides: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i].startswith("-") and "=" not in args[i]:
+            flags.append(args[i])
+            if args[i] in _FLAGS_WITH_VALUE and i + 1 < len(args):
+                flags.append(args[i + 1])
+                i += 1
+        else:
+            overrides.append(args[i])
+        i += 1
+    return flags, overrides
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     command = COMMANDS[name]
     if command.positional and rest and "=" not in rest[0] and not rest[0].startswith("-"):
-        rest = [f"{command.positional}={rest[0]}", *rest[1:]]
-    sys.argv = [f"stance-{name}", *rest, f"command={name}"]
+        rest = [f"{command.positional}={_override_value(rest[0])}", *rest[1:]]
+    flags, overrides = _split_flags(rest)
+    sys.argv = [f"stance-{name}", *flags, *overrides, f"command={name}"]
     try:
         _hydra_entry()
     except SystemExit as exit_:
@@ -117,5 +170,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def console() -> None:
+    """The console script: exit with main's status; a closed pipe (``stance --help | head``) is not an error."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -16,15 +16,17 @@ from typing import Callable
 from omegaconf import DictConfig, OmegaConf
 
 from . import __version__, store
-from .aggregate import StanceCounts, stance_tables
+from .aggregate import StanceCounts
 from .annotations import Annotation, file_sha256, load_annotations
 from .atomic import write_atomic
 from .corpus import iter_corpus, read_metadata, validate_corpus
 from .errors import ConfigError, CorpusError
-from .evaluate import LabelledSet, cross_validate, holdout, score
+from .evaluate import LabelledSet, cross_validate, holdout, linked_groups, score
 from .model import build_pipeline, fit
-from .predict import predict_articles
-from .report import format_tables, write_json, write_tables
+from .metrics import set_scores
+from .predict import analyse, predict_articles
+from .publish import confusion_for_predictions, confusion_of_card, prepare_report, publish, record_problem
+from .report import write_json
 from .settings import PROJECT_ROOT, cleaning, holder_finder, plain, tokenizer, user_path
 
 
@@ -61,7 +63,11 @@ def load_labelled(cfg: DictConfig, path: str | Path) -> tuple[list[Annotation], 
     outlets: dict[str, str] = {}
     corpus_path = user_path(cfg.corpus.get("path"))
     if corpus_path is not None and corpus_path.exists():
-        outlets = {doc_id: a.outlet or doc_id for doc_id, a in read_metadata(corpus_path).items()}
+        # eval.outlet_column=original_outlet groups a republication with its sources (texts that
+        # share one fall in one group), so no outlet fold trains on another copy of its text
+        column = str(cfg.eval.get("outlet_column") or "outlet")
+        outlets = linked_groups({doc_id: getattr(a, column, None) or a.extra.get(column) or a.outlet or doc_id
+                                 for doc_id, a in read_metadata(corpus_path).items()})
     data = LabelledSet(
         texts=[r.text for r in rows], labels=[r.label for r in rows],
         doc_ids=[r.doc_id for r in rows], outlets=[outlets.get(r.doc_id, r.doc_id) for r in rows],
@@ -89,7 +95,7 @@ def _library_versions() -> dict:
 
 def _metrics_summary(metrics: dict) -> dict:
     keep = ("protocol", "n", "accuracy", "macro_f1", "f_avg", "per_label", "fold_macro_f1", "dominant_errors",
-            "confusion_matrix")
+            "confusion_matrix", "holders")
     return {k: metrics[k] for k in keep if k in metrics}
 
 
@@ -117,6 +123,25 @@ def _write_cv_predictions(out_dir: Path, rows: list[Annotation], predicted: list
     write_atomic(out_dir / "cv_predictions.jsonl", lambda tmp: tmp.write_text(lines, encoding="utf-8"))
 
 
+def holder_metrics(cfg: DictConfig, rows: list[Annotation]) -> dict | None:
+    """How well holder attribution matches the annotated holders, on the annotated
+    sentences found in the configured corpus (None when the corpus lacks them)."""
+    corpus_path = user_path(cfg.corpus.get("path"))
+    gold = {row.id: row.actors for row in rows}
+    if corpus_path is None or not corpus_path.exists():
+        return None
+    options, punkt, finder = cleaning(cfg), tokenizer(cfg), holder_finder(cfg)
+    docs = {row.doc_id for row in rows}
+    pairs = [(gold[s.id], s.holders) for article in iter_corpus(corpus_path) if article.doc_id in docs
+             for s in analyse(article, options, punkt, finder) if s.id in gold]
+    if not pairs:
+        return None
+    scores = set_scores([g for g, _ in pairs], [p for _, p in pairs])
+    _say(f"Holders vs annotation ({scores['n']} sentences): precision {scores['precision']:.3f}, "
+         f"recall {scores['recall']:.3f}, exact set {scores['exact_match']:.1%}")
+    return scores
+
+
 def evaluate_protocol(cfg: DictConfig, data: LabelledSet) -> dict:
     """Run the configured evaluation protocol on labelled data."""
     labels = _labels(cfg)
@@ -133,6 +158,10 @@ def evaluate_protocol(cfg: DictConfig, data: LabelledSet) -> dict:
 
 def train(cfg: DictConfig, out_dir: Path) -> dict:
     """Evaluate by the configured protocol, fit on all annotations, store a new version."""
+    if cfg.get("benchmark") is not None:  # +experiment=semeval2016: the public benchmark, its own data
+        from .experiments import train_benchmark
+
+        return train_benchmark(cfg, out_dir)
     annotations_path = user_path(cfg.annotations.path)
     rows, data = load_labelled(cfg, annotations_path)
     labels = _labels(cfg)
@@ -145,6 +174,9 @@ def train(cfg: DictConfig, out_dir: Path) -> dict:
                        "label_counts": dict(Counter(data.labels))}
     metrics["config"] = {"features": plain(cfg.features), "model": plain(cfg.model), "seed": int(cfg.seed),
                          "eval": plain(cfg.eval)}
+    holders = holder_metrics(cfg, rows)
+    if holders:
+        metrics["holders"] = holders
     out_dir.mkdir(parents=True, exist_ok=True)
     write_json(out_dir / "metrics.json", metrics)
     if cfg.eval.protocol != "holdout":
@@ -162,7 +194,7 @@ def train(cfg: DictConfig, out_dir: Path) -> dict:
         "command": "stance train " + " ".join(plain(cfg.get("overrides")) or []),
     }
     models_dir = _models_dir(cfg)
-    version = store.save_version(models_dir, pipeline, card)
+    version = store.save_version(models_dir, pipeline, card, training_data=annotations_path)
     write_json(out_dir / "model_card.json", store.read_card(models_dir, version))
     _say(f"Saved model version {version} in {models_dir}")
     _maybe_promote(cfg, models_dir, version, metrics)
@@ -170,7 +202,18 @@ def train(cfg: DictConfig, out_dir: Path) -> dict:
 
 
 def _maybe_promote(cfg: DictConfig, models_dir: Path, version: str, metrics: dict) -> None:
-    policy = str(cfg.store.promote)
+    # A sweep's jobs follow store.sweep_promote (default never); the lock makes the
+    # read-compare-promote of if_better one step, so parallel jobs cannot interleave.
+    policy = str(cfg.store.get("sweep_promote", "never") if cfg.get("sweep") else cfg.store.promote)
+    if cfg.get("sweep") and policy == "never":
+        _say(f"Not promoted (a sweep job, store.sweep_promote=never): rank the sweep with `stance compare DIR`, "
+             f"then `stance promote {version}` if it wins")
+        return
+    with store.locked(models_dir):
+        _promote_by_policy(policy, models_dir, version, metrics)
+
+
+def _promote_by_policy(policy: str, models_dir: Path, version: str, metrics: dict) -> None:
     current = store.current_version(models_dir)
     if policy == "always" or (policy == "if_none" and current is None):
         store.promote(models_dir, version, reason=f"train (store.promote={policy})")
@@ -241,15 +284,6 @@ def _stream_predictions(cfg: DictConfig, pipeline, card: dict, out_dir: Path) ->
     return counts, candidates, n_articles
 
 
-def _tables(cfg: DictConfig, counts: StanceCounts, out_dir: Path) -> dict:
-    net = plain(cfg.report.net)
-    tables = stance_tables(counts, _labels(cfg), str(cfg.report.outlet_column), net["plus"], net["minus"])
-    write_tables(out_dir, tables)
-    if cfg.report.get("print", True):
-        _say(format_tables(tables, int(cfg.report.min_n), cfg.report.get("max_rows")))
-    return tables
-
-
 def _write_candidates(out_dir: Path, candidates: Counter) -> None:
     lines = "name,count\n" + "".join(f"\"{name}\",{n}\n" for name, n in candidates.most_common())
     write_atomic(out_dir / "candidates.csv", lambda tmp: tmp.write_text(lines, encoding="utf-8"))
@@ -261,13 +295,16 @@ def _write_candidates(out_dir: Path, candidates: Counter) -> None:
 def predict(cfg: DictConfig, out_dir: Path) -> dict:
     """Label every sentence of a corpus and write predictions and stance tables."""
     pipeline, card = store.load_version(_models_dir(cfg), cfg.store.get("version"))
+    confusion = confusion_of_card(_models_dir(cfg), card)
+    options, quantifier = prepare_report(cfg, confusion)  # a bad report setting stops here, before any output
     counts, candidates, n_articles = _stream_predictions(cfg, pipeline, card, out_dir)
     n_sentences = sum(counts.sentences.values())
     _say(f"Labelled {n_sentences} sentences of {n_articles} articles with model {card['version']}")
     if counts.in_training:
         _say(f"Note: {counts.in_training} of these sentences are in the model's training annotations, so their "
              "labels are in-sample; out-of-fold figures are on the model card (`stance models`).")
-    tables = _tables(cfg, counts, out_dir)
+    tables = publish(options, quantifier, confusion, counts, out_dir / "predictions.jsonl", out_dir,
+                     [("model", card["version"]), ("corpus", str(user_path(cfg.corpus.path)))], _say)
     _write_candidates(out_dir, candidates)
     _say(f"Predictions and tables are in {out_dir}")
     return {"version": card["version"], "n_sentences": n_sentences, "tables": tables}
@@ -281,8 +318,10 @@ def report(cfg: DictConfig, out_dir: Path) -> dict:
         return predict(cfg, out_dir)
     if not source.is_file():
         raise CorpusError("predictions file does not exist", source)
+    confusion = confusion_for_predictions(source, _models_dir(cfg), cfg.store.get("version"))
+    options, quantifier = prepare_report(cfg, confusion)
     counts = StanceCounts()
-    labels = set(_labels(cfg))
+    labels = _labels(cfg)
     with source.open(encoding="utf-8") as handle:
         for line, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -291,11 +330,12 @@ def report(cfg: DictConfig, out_dir: Path) -> dict:
                 record = json.loads(raw)
             except json.JSONDecodeError as err:
                 raise CorpusError(f"not valid JSON ({err.msg})", source, line) from None
-            if record.get("label") not in labels:
-                raise CorpusError(f"unknown label {record.get('label')!r}", source, line)
+            problem = record_problem(record, labels)
+            if problem:
+                raise CorpusError(problem, source, line)
             counts.add(record)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return {"tables": _tables(cfg, counts, out_dir)}
+    return {"tables": publish(options, quantifier, confusion, counts, source, out_dir,
+                              [("model", confusion.model_version or "unknown")], _say)}
 
 
 def _model_is_current_for(cfg: DictConfig, card: dict) -> bool:
@@ -332,6 +372,10 @@ def models(cfg: DictConfig, out_dir: Path) -> list[dict]:
         _say(f"{'*' if card['current'] else ' '} {card['version']}  {metrics.get('protocol', '?'):<22} "
              f"macro-F1 {metrics.get('macro_f1', float('nan')):.3f}  n={data.get('n_sentences', '?')}  "
              f"data {str(data.get('annotations_sha256', ''))[:12]}")
+        if "comparison" in card:  # `stance retrain`: the same folds for both, unlike two cards' own figures
+            versus = card["comparison"]
+            _say(f"    retrained: same-fold macro-F1 {versus['candidate_macro_f1']:.3f} vs {versus['current_macro_f1']:.3f} "
+                 f"of {versus['against']} ({versus['difference']['macro_f1']:+.3f})")
     return cards
 
 

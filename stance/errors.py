@@ -35,6 +35,10 @@ class ActorError(StanceError):
     """An actor gazetteer is malformed."""
 
 
+class AnnotationConflictError(AnnotationError):
+    """An import would relabel sentences the store already holds, and the policy says stop."""
+
+
 class ConfigError(StanceError):
     """A configuration value is missing or out of range."""
 
@@ -45,3 +49,7 @@ class ModelIntegrityError(StanceError):
 
 class DatasetError(StanceError):
     """An external benchmark data set is missing or malformed."""
+
+
+class RunFolderError(StanceError):
+    """An earlier run's folder (its metrics.json or .hydra/overrides.yaml) is unreadable."""

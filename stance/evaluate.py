@@ -27,6 +27,27 @@ class LabelledSet:
     outlets: list[str]
 
 
+def linked_groups(sources: dict[str, str], separator: str = ";") -> dict[str, str]:
+    """Group names for grouped cross-validation where texts that share any source fall in
+    one group: "New York Times; Washington Post" and "New York Times" become one group,
+    named by all its sources ("New York Times + Washington Post")."""
+    parent: dict[str, str] = {}
+
+    def root(part: str) -> str:
+        while parent.setdefault(part, part) != part:
+            part = parent[part]
+        return part
+
+    parts = {key: [p.strip() for p in value.split(separator) if p.strip()] or [key] for key, value in sources.items()}
+    for names in parts.values():
+        for other in names[1:]:
+            parent[root(other)] = root(names[0])
+    members: dict[str, set[str]] = {}
+    for names in parts.values():
+        members.setdefault(root(names[0]), set()).update(names)
+    return {key: " + ".join(sorted(members[root(names[0])])) for key, names in parts.items()}
+
+
 def folds(data: LabelledSet, protocol: str, k: int = 5, seed: int = 0) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(fold name, train indices, test indices) for a cross-validation protocol."""
     index = np.arange(len(data.texts))

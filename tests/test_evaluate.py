@@ -1,4 +1,4 @@
-from stance.evaluate import LabelledSet, cross_validate, folds
+from stance.evaluate import LabelledSet, cross_validate, folds, linked_groups
 from stance.model import build_pipeline
 
 FEATURES = {"word": {"enabled": True, "ngram_range": [1, 1]}}
@@ -39,3 +39,10 @@ def test_cross_validation_scores_every_sentence_out_of_fold():
     assert len(result["folds"]) == 4
     assert result["macro_f1"] == 1.0  # the cue words separate the labels perfectly
     assert result["fold_macro_f1"]["mean"] == 1.0
+
+
+def test_texts_that_share_a_source_fall_in_one_outlet_group():
+    groups = linked_groups({"swj": "New York Times; Washington Post", "nyt-translated": "New York Times",
+                            "jpost": "The Jerusalem Post"})
+    assert groups == {"swj": "New York Times + Washington Post", "nyt-translated": "New York Times + Washington Post",
+                      "jpost": "The Jerusalem Post"}

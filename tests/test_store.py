@@ -1,3 +1,6 @@
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+
 import pytest
 
 from stance import store
@@ -41,3 +44,26 @@ def test_promoting_a_broken_version_keeps_the_current_one(tmp_path):
     with pytest.raises(ModelIntegrityError):
         store.promote(tmp_path, "no-such-version")
     assert store.current_version(tmp_path) == good
+
+
+def _save_and_promote(job):
+    root, number = job
+    created = datetime(2026, 1, 1, tzinfo=timezone.utc)  # every job in the same second, with the same model file
+    version = store.save_version(root, _model(), {"metrics": {"macro_f1": number / 10}}, created=created)
+    store.promote(root, version, reason=f"job {number}")
+    return version
+
+
+def test_parallel_sweep_jobs_can_share_one_store(tmp_path):
+    with ProcessPoolExecutor(4) as pool:
+        versions = list(pool.map(_save_and_promote, [(tmp_path, n) for n in range(8)]))
+    assert len(set(versions)) == 8  # same model, different cards: eight versions, none lost
+    assert sorted(store.read_card(tmp_path, v)["metrics"]["macro_f1"] for v in versions) == [n / 10 for n in range(8)]
+    assert len((tmp_path / "HISTORY").read_text().splitlines()) == 8  # no promotion lost from the log
+    assert store.current_version(tmp_path) in versions
+
+
+def test_saving_the_same_model_and_card_twice_in_one_second_is_one_version(tmp_path):
+    created = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    first = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}}, created=created)
+    assert store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}}, created=created) == first

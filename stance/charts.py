@@ -1,0 +1,127 @@
+"""Charts of the stance tables as PNG bytes (matplotlib, headless).
+
+Two charts: stance shares per outlet as stacked bars, and net stance per actor as dots with
+their intervals. Both draw the intervals and mark thin rows, so a chart never looks surer
+than its table. Figures are built with matplotlib's object API and the Agg canvas, so no
+display and no global pyplot state are needed; PNG metadata is fixed so the same table
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Sequence
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+PLUS_COLOR, MINUS_COLOR, FLAG_COLOR = "#b2363b", "#2f6aa8", "#8a8a8a"
+OTHER_COLORS = ("#c9c9c9", "#e0d9b8", "#b8d0c2", "#d8c0d8")
+
+
+def _png(figure: Figure) -> bytes:
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _largest(table: pd.DataFrame, max_rows: int | None) -> tuple[pd.DataFrame, str]:
+    """The ``max_rows`` rows with the most sentences, in the table's order, and a caption note."""
+    if max_rows is None or len(table) <= max_rows:
+        return table, ""
+    kept = table.loc[table["n"].nlargest(max_rows).index.sort_values()]
+    return kept, f" ({max_rows} of {len(table)} rows, those with most sentences)"
+
+
+def _empty(title: str, message: str) -> bytes:
+    figure = Figure(figsize=(7, 1.6))
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    axes.set_title(title, loc="left", fontsize=11)
+    axes.text(0.5, 0.4, message, ha="center", va="center", color=FLAG_COLOR)
+    return _png(figure)
+
+
+def _row_label(name: str, n: int, n_articles: int, flag: str) -> str:
+    articles = "1 article" if n_articles == 1 else f"{n_articles} articles"
+    return f"{name}\nn={n}, {articles}" + (f"  [{flag}]" if flag else "")
+
+
+def _order(labels: Sequence[str], plus: str, minus: str) -> list[str]:
+    """Stack order: plus on the left, minus on the right, the rest between."""
+    middle = [label for label in labels if label not in (plus, minus)]
+    return [label for label in (plus, *middle, minus) if label in labels]
+
+
+def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], plus: str, minus: str,
+                title: str, max_rows: int | None = 30) -> bytes:
+    """Stacked horizontal bars of each group's stance shares; whiskers show the intervals of
+    the ``plus`` share (at its right edge) and of the ``minus`` share (at its left edge)."""
+    if table.empty:
+        return _empty(title, "no rows")
+    table, note = _largest(table, max_rows)
+    order = _order(labels, plus, minus)
+    colors, others = {}, iter(OTHER_COLORS * len(order))
+    for label in order:
+        colors[label] = PLUS_COLOR if label == plus else MINUS_COLOR if label == minus else next(others)
+    rows = table.to_dict("records")
+    figure = Figure(figsize=(8.5, 1.1 + 0.62 * len(rows)))
+    axes = figure.add_subplot()
+    y = list(range(len(rows)))[::-1]  # first row on top
+    left = [0.0] * len(rows)
+    for label in order:
+        shares = table[f"share_{label}"].astype(float).tolist()
+        axes.barh(y, shares, left=left, color=colors[label], label=label, height=0.62, edgecolor="white")
+        for yi, start, share in zip(y, left, shares):
+            if share >= 0.07:
+                axes.text(start + share / 2, yi, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                          color="white" if label in (plus, minus) else "black")
+        left = [a + b for a, b in zip(left, shares)]
+    for label, edge in ((plus, lambda v: v), (minus, lambda v: 1 - v)):
+        if label not in order:
+            continue
+        for yi, row in zip(y, rows):
+            value, low, high = (float(row[f"share_{label}{end}"]) for end in ("", "_lo", "_hi"))
+            if math.isnan(low):
+                continue
+            ends = sorted((edge(low), edge(high)))
+            axes.errorbar(edge(value), yi, xerr=[[edge(value) - ends[0]], [ends[1] - edge(value)]],
+                          fmt="none", ecolor="black", elinewidth=1.2, capsize=3)
+    axes.set_yticks(y, [_row_label(str(r[group_column]), r["n"], r["n_articles"], r["flag"]) for r in rows], fontsize=8)
+    axes.set_xlim(0, 1)
+    axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    axes.set_xlabel("share of sentences")
+    axes.set_title(title + note, loc="left", fontsize=10, pad=24)
+    axes.legend(ncols=len(order), loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _png(figure)
+
+
+def net_stance_chart(table: pd.DataFrame, group_column: str, title: str, plus: str = "advocate",
+                     minus: str = "caution", max_rows: int | None = 30) -> bytes:
+    """One dot per group at its net stance with a line across its interval; flagged rows
+    are drawn hollow and grey, groups without an interval (one article) as a lone dot."""
+    if table.empty:
+        return _empty(title, "no stance holders found")
+    table, note = _largest(table, max_rows)
+    rows = table.to_dict("records")
+    figure = Figure(figsize=(8.5, 1.3 + 0.42 * len(rows)))
+    axes = figure.add_subplot()
+    y = list(range(len(rows)))[::-1]
+    axes.axvline(0, color=FLAG_COLOR, linewidth=0.8, zorder=0)
+    for yi, row in zip(y, rows):
+        value, low, high = float(row["net_stance"]), float(row["net_stance_lo"]), float(row["net_stance_hi"])
+        color = FLAG_COLOR if row["flag"] else (PLUS_COLOR if value > 0 else MINUS_COLOR if value < 0 else "black")
+        if not math.isnan(low):
+            axes.plot([low, high], [yi, yi], color=color, linewidth=2, solid_capstyle="butt")
+        axes.plot([value], [yi], "o", markersize=7, color=color, markerfacecolor="white" if row["flag"] else color)
+    axes.set_yticks(y, [_row_label(str(r[group_column]), r["n"], r["n_articles"], r["flag"]) for r in rows], fontsize=8)
+    axes.set_xlim(-1.05, 1.05)
+    axes.set_xlabel(f"net stance: share {plus} - share {minus}   (<- {minus}   {plus} ->)")
+    axes.set_title(title + note, loc="left", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#eeeeee")
+    return _png(figure)

@@ -1,0 +1,107 @@
+"""Exports for network analysis, the way Discourse Network Analyzer users work.
+
+- An event list: one row per sentence and holder (date, outlet, actor, stance label,
+  probability, sentence id ...), streamed from the predictions, ready for DNA-style
+  time-sliced networks or any statistics package. Sentences without a holder are authorial
+  or background and have no row.
+- An actor x stance two-mode network as GraphML (Gephi, igraph, networkx read it): actor
+  nodes and one node per stance label, edges weighted by how many of the actor's sentences
+  carry that label.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .atomic import write_atomic
+
+EVENT_COLUMNS = ("date", "outlet", "actor", "label", "probability", "sentence_id", "doc_id", "sent_idx",
+                 "original_outlet", "in_training", "text")
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+
+
+def event_rows(records: Iterable[Mapping]) -> Iterable[tuple]:
+    """One tuple per (sentence, holder), in corpus order, in :data:`EVENT_COLUMNS` order."""
+    for record in records:
+        label = record["label"]
+        probability = (record.get("proba") or {}).get(label)
+        for actor in record.get("actors") or []:
+            yield (record.get("date") or "", record.get("outlet") or "", actor, label,
+                   "" if probability is None else f"{float(probability):.4f}", record.get("id", ""),
+                   record.get("doc_id", ""), record.get("sent_idx", ""), record.get("original_outlet") or "",
+                   str(bool(record.get("in_training"))).lower(), record.get("text", ""))
+
+
+def write_event_list(path: str | Path, records: Iterable[Mapping]) -> int:
+    """Write the event list CSV atomically (streaming); returns the number of rows."""
+    written = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal written
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EVENT_COLUMNS)
+            for row in event_rows(records):
+                writer.writerow(row)
+                written += 1
+
+    write_atomic(path, write)
+    return written
+
+
+def _key(root: ET.Element, key_id: str, domain: str, name: str, kind: str) -> None:
+    ET.SubElement(root, "key", {"id": key_id, "for": domain, "attr.name": name, "attr.type": kind})
+
+
+def _data(element: ET.Element, key_id: str, value: object) -> None:
+    ET.SubElement(element, "data", {"key": key_id}).text = str(value)
+
+
+def actor_stance_graphml(by_actor: pd.DataFrame, labels: Sequence[str], method: str = "cc") -> str:
+    """The actor x stance two-mode network as a GraphML document.
+
+    Nodes ``actor:<name>`` (mode ``actor``, bipartite 0, ``n`` holder-sentences, net stance)
+    and ``stance:<label>`` (mode ``stance``, bipartite 1); undirected edges with ``weight`` =
+    the actor's sentences predicted with that label and ``share`` = the table's estimated
+    share (by ``method``), so the weights sum to the number of holder-sentences.
+    """
+    root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
+    for key_id, domain, name, kind in (("d0", "node", "label", "string"), ("d1", "node", "mode", "string"),
+                                       ("d2", "node", "bipartite", "int"), ("d3", "node", "n", "int"),
+                                       ("d4", "node", "net_stance", "double"), ("d5", "edge", "weight", "double"),
+                                       ("d6", "edge", "share", "double"), ("d7", "graph", "method", "string")):
+        _key(root, key_id, domain, name, kind)
+    graph = ET.SubElement(root, "graph", {"id": "actor_stance", "edgedefault": "undirected"})
+    _data(graph, "d7", method)
+    for label in labels:
+        node = ET.SubElement(graph, "node", {"id": f"stance:{label}"})
+        _data(node, "d0", label)
+        _data(node, "d1", "stance")
+        _data(node, "d2", 1)
+        _data(node, "d3", int(by_actor[label].sum()) if label in by_actor else 0)
+    edges = 0
+    for row in by_actor.to_dict("records"):
+        actor_id = f"actor:{row['actor']}"
+        node = ET.SubElement(graph, "node", {"id": actor_id})
+        _data(node, "d0", row["actor"])
+        _data(node, "d1", "actor")
+        _data(node, "d2", 0)
+        _data(node, "d3", int(row["n"]))
+        _data(node, "d4", f"{float(row['net_stance']):.4f}")
+        for label in labels:
+            if int(row[label]) <= 0:
+                continue
+            edge = ET.SubElement(graph, "edge", {"id": f"e{edges}", "source": actor_id, "target": f"stance:{label}"})
+            _data(edge, "d5", int(row[label]))
+            share = float(row[f"share_{label}"])
+            _data(edge, "d6", f"{share:.4f}" if not math.isnan(share) else "")
+            edges += 1
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+

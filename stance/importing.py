@@ -1,0 +1,287 @@
+"""Importing annotations from the tools annotators use: SPEC JSONL/CSV, doccano's
+text-classification JSONL export and Label Studio's JSON export.
+
+Reading turns each format into :class:`ToolRow` values (the tool's own label names);
+:func:`resolve` maps the labels, gives every row the project's stable sentence id by
+finding its text in the corpus, and validates the whole file before anything is written.
+Errors name the file and the line (JSONL, CSV) or the task (Label Studio).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .annotations import Annotation, _records, parse_annotation
+from .corpus import read_utf8
+from .errors import AnnotationError
+from .segment import sentence_id
+
+FORMATS = ("auto", "spec", "doccano", "label_studio")
+
+
+@dataclass(frozen=True)
+class ToolRow:
+    """One sentence as an annotation tool exported it, before matching and mapping.
+    ``where`` is a line number, or a task description for a JSON array; ``label`` is
+    empty when nobody labelled the row yet."""
+
+    where: int | str
+    text: str
+    label: str
+    doc_id: str = ""
+    sentence_id: str = ""
+    actors: tuple[str, ...] = ()
+    annotator: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CorpusIndex:
+    """The corpus's sentences, to match imported text to stable ids: ``ids`` maps
+    (doc_id, whitespace-normalised text) to the sentence id, ``texts`` the reverse,
+    ``docs`` a normalised text to the articles that contain it; ``where`` names the
+    corpus in error messages."""
+
+    ids: Mapping[tuple[str, str], str]
+    texts: Mapping[str, tuple[str, str]]
+    docs: Mapping[str, tuple[str, ...]]
+    articles: frozenset[str]
+    where: str
+
+
+def normalise(text: str) -> str:
+    """Text as sentence ids hash it: whitespace runs collapsed."""
+    return " ".join(str(text).split())
+
+
+def index_sentences(sentences: Iterable[tuple[str, str, str]], where: str = "the corpus") -> CorpusIndex:
+    """Index (sentence id, doc_id, text) triples; a sentence repeated in one article
+    matches its first occurrence."""
+    ids: dict[tuple[str, str], str] = {}
+    texts: dict[str, tuple[str, str]] = {}
+    docs: dict[str, list[str]] = {}
+    for sid, doc_id, text in sentences:
+        key = (doc_id, normalise(text))
+        ids.setdefault(key, sid)
+        texts[sid] = key
+        if doc_id not in docs.setdefault(key[1], []):
+            docs[key[1]].append(doc_id)
+    articles = frozenset(doc_id for doc_id, _ in ids)
+    return CorpusIndex(ids, texts, {t: tuple(d) for t, d in docs.items()}, articles, where)
+
+
+def location_error(problem: str, path: Path, where: int | str | None) -> AnnotationError:
+    """An error naming the file and the line (an int) or the task (a string)."""
+    if isinstance(where, str):
+        return AnnotationError(f"{where}: {problem}", path)
+    return AnnotationError(problem, path, where)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _actors(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(_text(a) for a in value if _text(a))
+    return tuple(a.strip() for a in _text(value).split(";") if a.strip())
+
+
+def _one_label(values: Sequence[object], path: Path, where: int | str) -> str:
+    """The single label of a single-choice row; two different ones are an error (a
+    collaborative doccano export lists every annotator's label)."""
+    names = sorted({_text(v) for v in values if _text(v)})
+    if len(names) > 1:
+        raise location_error(f"{len(names)} different labels {names}; a sentence takes one label, "
+                             "settle the disagreement in the tool first", path, where)
+    return names[0] if names else ""
+
+
+def _spec_rows(path: Path, text: str) -> list[ToolRow]:
+    rows = []
+    for line, record in _records(path, text):
+        rows.append(ToolRow(line, _text(record.get("text")), _text(record.get("label")), _text(record.get("doc_id")),
+                            _text(record.get("id")), _actors(record.get("actors")),
+                            _text(record.get("annotator")), _text(record.get("note"))))
+    return rows
+
+
+def _doccano_rows(path: Path, objects: list[tuple[int, dict]]) -> list[ToolRow]:
+    """doccano's export: ``id`` (doccano's own), ``text``, ``label`` (a list of names) and
+    the metadata uploaded with the text at the top level; ``Comments`` become the note."""
+    rows = []
+    for line, record in objects:
+        labels = record.get("label", record.get("labels", []))
+        label = _one_label(labels if isinstance(labels, list) else [labels], path, line)
+        comments = record.get("Comments") or []
+        note = "; ".join(_text(c.get("text") if isinstance(c, dict) else c) for c in comments) \
+            if isinstance(comments, list) else ""
+        rows.append(ToolRow(line, _text(record.get("text")), label, _text(record.get("doc_id")),
+                            _text(record.get("sentence_id")), _actors(record.get("actors")),
+                            _text(record.get("annotator")), _text(record.get("note")) or note))
+    return rows
+
+
+def _completed_by(value: object) -> str:
+    """Label Studio names the annotator by user id, or by a user object in some versions."""
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("username") or value.get("id")
+    return f"label-studio:{value}" if _text(value) else ""
+
+
+def _label_studio_task(task: dict, path: Path, where: str, from_name: str | None) -> ToolRow:
+    data = task.get("data") if isinstance(task.get("data"), dict) else {}
+    done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    settled = [a for a in done if a.get("ground_truth")] or done
+    labels, notes, annotators = [], [], []
+    for annotation in settled:
+        chosen = []
+        for result in annotation.get("result") or []:
+            value = result.get("value") or {}
+            if result.get("type") == "choices" and (from_name is None or result.get("from_name") == from_name):
+                chosen.extend(value.get("choices") or [])
+            elif result.get("type") == "textarea":
+                notes.extend(_text(t) for t in value.get("text") or [] if _text(t))
+        if chosen:
+            labels.extend(chosen)
+            annotators.append(_completed_by(annotation.get("completed_by")))
+    return ToolRow(where, _text(data.get("text")), _one_label(labels, path, where), _text(data.get("doc_id")),
+                   _text(data.get("sentence_id")), _actors(data.get("actors")),
+                   ", ".join(sorted({a for a in annotators if a})), "; ".join(notes))
+
+
+def _label_studio_rows(path: Path, text: str, from_name: str | None) -> list[ToolRow]:
+    """Label Studio's JSON export: an array of tasks with ``data`` and ``annotations``;
+    cancelled annotations are ignored and one marked ground truth wins."""
+    try:
+        tasks = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise AnnotationError(f"not valid JSON ({err.msg})", path, err.lineno) from None
+    if not isinstance(tasks, list):
+        raise AnnotationError("expected a JSON array of tasks (Label Studio's JSON export)", path)
+    rows = []
+    for number, task in enumerate(tasks, start=1):
+        where = f"task {number}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+        if not isinstance(task, dict):
+            raise location_error("expected a task object", path, where)
+        rows.append(_label_studio_task(task, path, where, from_name))
+    return rows
+
+
+def detect_format(path: Path, text: str) -> str:
+    """spec for CSV, label_studio for a JSON array, doccano for JSONL whose labels are
+    lists, spec otherwise."""
+    if path.suffix.lower() == ".csv":
+        return "spec"
+    if text.lstrip().startswith("["):
+        return "label_studio"
+    for raw in text.splitlines():
+        try:
+            record = json.loads(raw) if raw.strip() else None
+        except json.JSONDecodeError:
+            return "spec"  # the spec reader names the bad line
+        if isinstance(record, dict) and ("label" in record or "labels" in record):
+            return "doccano" if isinstance(record.get("label", record.get("labels")), list) else "spec"
+    return "spec"
+
+
+def read_export(path: str | Path, fmt: str = "auto", label_studio_from_name: str | None = None
+                ) -> tuple[str, list[ToolRow]]:
+    """Read a whole export file; returns the format read and its rows. With several
+    Choices tags in a Label Studio project, ``label_studio_from_name`` names the stance one."""
+    source = Path(path)
+    if fmt not in FORMATS:
+        raise AnnotationError(f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}", source)
+    if not source.is_file():
+        raise AnnotationError("file to import does not exist", source)
+    text = read_utf8(source, AnnotationError)
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark, as spreadsheet programs write
+    if not text.strip():
+        raise AnnotationError("empty file", source)
+    fmt = detect_format(source, text) if fmt == "auto" else fmt
+    if fmt == "label_studio":
+        rows = _label_studio_rows(source, text, label_studio_from_name)
+    elif fmt == "doccano":
+        rows = _doccano_rows(source, list(_records(source, text)))
+    else:
+        rows = _spec_rows(source, text)
+    if not rows:
+        raise AnnotationError("no rows in file", source)
+    return fmt, rows
+
+
+def map_label(name: str, label_map: Mapping[str, str], labels: Sequence[str]) -> str | None:
+    """The project label for a tool's label name: the configured mapping first, then the
+    project's own labels; both compared case-insensitively. None when nothing fits."""
+    wanted = name.strip().casefold()
+    mapped = {str(k).strip().casefold(): str(v) for k, v in label_map.items()}
+    mapped.update({label.casefold(): label for label in labels if label.casefold() not in mapped})
+    return mapped.get(wanted)
+
+
+def _match(row: ToolRow, path: Path, index: CorpusIndex | None) -> tuple[str, str]:
+    """The row's (stable id, doc_id): its text found in its article of the corpus."""
+    text = normalise(row.text)
+    doc_id = row.doc_id
+    if index is None:
+        if not doc_id:
+            raise location_error("missing field 'doc_id'", path, row.where)
+        return row.sentence_id or sentence_id(doc_id, text), doc_id
+    if row.sentence_id in index.texts and index.texts[row.sentence_id][1] != text:
+        raise location_error(f"sentence id {row.sentence_id!r} names another sentence in {index.where}: "
+                             f"{index.texts[row.sentence_id][1][:60]!r}", path, row.where)
+    if not doc_id:
+        found = index.docs.get(text, ())
+        if len(found) != 1:
+            problem = "is in several articles (" + ", ".join(found) + ")" if found else f"is not in {index.where}"
+            raise location_error(f"missing field 'doc_id', and the text {problem}", path, row.where)
+        doc_id = found[0]
+    if (doc_id, text) not in index.ids:
+        if doc_id not in index.articles:
+            raise location_error(f"doc_id {doc_id!r} is not an article of {index.where}", path, row.where)
+        raise location_error(f"text is not a sentence of article {doc_id!r} in {index.where}: {text[:60]!r}",
+                             path, row.where)
+    return index.ids[(doc_id, text)], doc_id
+
+
+def resolve(rows: Sequence[ToolRow], path: str | Path, labels: Sequence[str], label_map: Mapping[str, str],
+            index: CorpusIndex | None, known_actors: set[str] | None = None) -> tuple[list[Annotation], list[ToolRow]]:
+    """Validate every row and turn the labelled ones into annotations with stable ids.
+
+    Returns (annotations, unlabelled rows). A missing text, an unknown label, a text
+    not found in its article, an unknown actor or the same sentence twice stops the
+    import with the file and line (or task).
+    """
+    source = Path(path)
+    annotations: list[Annotation] = []
+    unlabelled: list[ToolRow] = []
+    first_seen: dict[str, int | str] = {}
+    for row in rows:
+        if not row.text:
+            raise location_error("missing field 'text'", source, row.where)
+        if not row.label:
+            unlabelled.append(row)
+            continue
+        label = map_label(row.label, label_map, labels)
+        if label is None:
+            raise location_error(f"unknown label {row.label!r}; expected one of {', '.join(labels)} "
+                                 "or a name mapped in importing.label_map", source, row.where)
+        sid, doc_id = _match(row, source, index)
+        record = {"id": sid, "doc_id": doc_id, "text": row.text, "label": label, "actors": list(row.actors),
+                  "annotator": row.annotator, "note": row.note}
+        try:
+            annotations.append(parse_annotation(record, source, 0, labels, known_actors))
+        except AnnotationError as err:
+            raise location_error(err.problem, source, row.where) from None
+        if sid in first_seen:
+            raise location_error(f"duplicate sentence {sid!r} (first at {_place(first_seen[sid])})", source, row.where)
+        first_seen[sid] = row.where
+    return annotations, unlabelled
+
+
+def _place(where: int | str) -> str:
+    return f"line {where}" if isinstance(where, int) else where

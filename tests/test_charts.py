@@ -1,0 +1,50 @@
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.image import imread
+
+from stance.aggregate import by_actor, by_outlet
+from stance.charts import net_stance_chart, share_chart
+
+LABELS = ["advocate", "caution", "neutral"]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _records(outlets: int) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    rows = [{"doc_id": f"o{o}-a{a}", "outlet": f"Outlet {o}", "label": LABELS[rng.integers(3)],
+             "actors": [f"Actor {rng.integers(12)}"]} for o in range(outlets) for a in range(3) for _ in range(6)]
+    return pd.DataFrame(rows)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    assert png.startswith(PNG_SIGNATURE)
+    return imread(io.BytesIO(png), format="png")
+
+
+def test_share_chart_is_a_png_with_one_bar_per_outlet_and_stays_the_same_bytes():
+    table = by_outlet(_records(4), LABELS)
+    png = share_chart(table, "outlet", LABELS, "advocate", "caution", "Stance shares by outlet")
+    image = _pixels(png)
+    assert image.shape[0] > 200 and image.shape[1] > 400
+    # the advocate red and caution blue are both drawn
+    reds = ((image[..., 0] > 0.6) & (image[..., 1] < 0.3) & (image[..., 2] < 0.3)).sum()
+    blues = ((image[..., 2] > 0.55) & (image[..., 0] < 0.3)).sum()
+    assert reds > 500 and blues > 500
+    assert png == share_chart(table, "outlet", LABELS, "advocate", "caution", "Stance shares by outlet")
+
+
+def test_charts_grow_with_rows_and_cap_at_max_rows():
+    table = by_outlet(_records(20), LABELS)
+    full = _pixels(share_chart(table, "outlet", LABELS, "advocate", "caution", "t", max_rows=None))
+    capped = _pixels(share_chart(table, "outlet", LABELS, "advocate", "caution", "t", max_rows=5))
+    assert full.shape[0] > 2 * capped.shape[0]
+
+
+def test_net_stance_chart_draws_actors_and_handles_no_actors():
+    records = _records(3)
+    png = net_stance_chart(by_actor(records, LABELS, min_n=3), "actor", "Net stance by actor")
+    assert _pixels(png).shape[0] > 300
+    empty = net_stance_chart(by_actor(records.assign(actors=[[]] * len(records)), LABELS), "actor", "none")
+    assert _pixels(empty).shape[0] > 50
