@@ -87,8 +87,10 @@ def _usage() -> str:
 
 def _command_help(name: str) -> str:
     command = COMMANDS[name]
-    return f"usage: stance {name} [key=value ...] [-m]\n\n{command.summary}\n\nexample:\n  {command.example}\n\n" \
-           f"Config groups: corpus, clean, segment, actors, annotations, features, model, eval, report, store, compare, experiment.\n" \
+    argument = f" [{command.positional.split('.')[-1].upper()}]" if command.positional else ""
+    return f"usage: stance {name}{argument} [key=value ...] [-m]\n\n{command.summary}\n\nexample:\n  {command.example}\n\n" \
+           f"Config groups: corpus, clean, segment, actors, annotations, features, model, eval, report, store, " \
+           f"compare, importing, queue, agreement, experiment.\n" \
            f"Show the composed config with `stance {name} --cfg job`."
 
 

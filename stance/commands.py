@@ -20,7 +20,7 @@ from .aggregate import StanceCounts
 from .annotations import Annotation, file_sha256, load_annotations
 from .atomic import write_atomic
 from .corpus import iter_corpus, read_metadata, validate_corpus
-from .errors import ConfigError, CorpusError
+from .errors import AnnotationError, ConfigError, CorpusError
 from .evaluate import LabelledSet, cross_validate, holdout, linked_groups, score
 from .model import build_pipeline, fit
 from .metrics import set_scores
@@ -165,6 +165,9 @@ def train(cfg: DictConfig, out_dir: Path) -> dict:
     annotations_path = user_path(cfg.annotations.path)
     rows, data = load_labelled(cfg, annotations_path)
     labels = _labels(cfg)
+    if len(set(data.labels)) < 2:
+        raise AnnotationError(f"training needs at least two different labels; every row is {data.labels[0]!r}",
+                              annotations_path)
     _say(f"Training on {len(rows)} annotated sentences from {annotations_path} "
          f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(data.labels).items()))})")
     metrics = evaluate_protocol(cfg, data)
@@ -219,8 +222,15 @@ def _promote_by_policy(policy: str, models_dir: Path, version: str, metrics: dic
         store.promote(models_dir, version, reason=f"train (store.promote={policy})")
         _say(f"Promoted {version} to current" + (f" (was {current})" if current else ""))
     elif policy == "if_better" and current is not None:
-        old = store.read_card(models_dir, current).get("metrics", {}).get("macro_f1", -1.0)
-        if metrics["macro_f1"] > old:
+        old_card = store.read_card(models_dir, current)
+        old = old_card.get("metrics", {}).get("macro_f1", -1.0)
+        same_data = old_card.get("annotations", {}).get("annotations_sha256") == metrics["data"]["annotations_sha256"]
+        same_protocol = old_card.get("metrics", {}).get("protocol") == metrics["protocol"]
+        if not (same_data and same_protocol):
+            # figures on other data or another protocol do not rank two models
+            _say(f"Kept {current}: it was scored on other annotations or by another protocol, so its macro-F1 is not "
+                 f"comparable; `stance retrain` compares both on the same folds")
+        elif metrics["macro_f1"] > old:
             store.promote(models_dir, version, reason=f"train: macro-F1 {metrics['macro_f1']:.3f} > {old:.3f}")
             _say(f"Promoted {version}: macro-F1 {metrics['macro_f1']:.3f} > {old:.3f} of {current}")
         else:
@@ -248,13 +258,15 @@ def evaluate(cfg: DictConfig, out_dir: Path) -> dict:
     return metrics
 
 
-def _training_ids(cfg: DictConfig, card: dict) -> set[str]:
-    """Ids of the sentences the model was trained on, when the configured annotation file
-    is the one named on its card: their labels are in-sample, not predictions."""
-    path = user_path(cfg.annotations.path)
+def _training_labels(cfg: DictConfig, card: dict) -> dict[str, str]:
+    """The annotated label of each sentence the model was trained on (from the copy kept
+    with its version, else the configured file when it is the one on its card): those
+    sentences are reported with their annotation, not an in-sample prediction."""
+    kept = store.training_data(_models_dir(cfg), card["version"])
+    path = kept or user_path(cfg.annotations.path)
     if path is None or not path.is_file() or file_sha256(path) != card.get("annotations", {}).get("annotations_sha256"):
-        return set()
-    return {row.id for row in load_annotations(path, _labels(cfg))}
+        return {}
+    return {row.id: row.label for row in load_annotations(path, _labels(cfg))}
 
 
 def _stream_predictions(cfg: DictConfig, pipeline, card: dict, out_dir: Path) -> tuple[StanceCounts, Counter, int]:
@@ -264,7 +276,7 @@ def _stream_predictions(cfg: DictConfig, pipeline, card: dict, out_dir: Path) ->
     n_articles = validate_corpus(corpus_path)  # fails on bad input before any output
     options, punkt, finder = cleaning(cfg), tokenizer(cfg), holder_finder(cfg)
     counts, candidates = StanceCounts(), Counter()
-    trained_on = _training_ids(cfg, card)
+    trained_on = _training_labels(cfg, card)
     from tqdm import tqdm
 
     articles = tqdm(iter_corpus(corpus_path), total=n_articles, unit="article", desc="labelling",
@@ -275,6 +287,9 @@ def _stream_predictions(cfg: DictConfig, pipeline, card: dict, out_dir: Path) ->
             records = predict_articles(articles, pipeline, options, punkt, finder, int(cfg.corpus.batch_size))
             for record in records:
                 record["in_training"] = record["id"] in trained_on
+                if record["in_training"]:
+                    record["predicted_label"] = record["label"]
+                    record["label"] = trained_on[record["id"]]
                 counts.add(record)
                 candidates.update(record["candidates"])
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -301,8 +316,8 @@ def predict(cfg: DictConfig, out_dir: Path) -> dict:
     n_sentences = sum(counts.sentences.values())
     _say(f"Labelled {n_sentences} sentences of {n_articles} articles with model {card['version']}")
     if counts.in_training:
-        _say(f"Note: {counts.in_training} of these sentences are in the model's training annotations, so their "
-             "labels are in-sample; out-of-fold figures are on the model card (`stance models`).")
+        _say(f"Note: {counts.in_training} of these sentences are in the model's training annotations: they carry "
+             "their annotated label (the model's own is `predicted_label`); out-of-fold figures are on the model card.")
     tables = publish(options, quantifier, confusion, counts, out_dir / "predictions.jsonl", out_dir,
                      [("model", card["version"]), ("corpus", str(user_path(cfg.corpus.path)))], _say)
     _write_candidates(out_dir, candidates)
@@ -347,16 +362,20 @@ def _model_is_current_for(cfg: DictConfig, card: dict) -> bool:
 
 
 def run(cfg: DictConfig, out_dir: Path) -> dict:
-    """The main job: train if needed, label the corpus, print and write the tables."""
+    """The main job: label the corpus with ``store.version`` or the current model, and
+    print and write the tables. Only an empty store trains (and promotes) a model first:
+    a stale model is reported, never silently replaced, since promotion is explicit."""
     models_dir = _models_dir(cfg)
     version = cfg.store.get("version") or store.current_version(models_dir)
-    if version is not None:
+    if version is None:
+        _say(f"No model in {models_dir} yet: training one first.")
+        version = train(cfg, out_dir / "train")["version"]
+    elif not cfg.store.get("version"):
         _, card = store.load_version(models_dir, version)
         if not _model_is_current_for(cfg, card):
-            _say(f"Model {version} was trained on other annotations or settings; training a new one.")
-            version = None
-    if version is None:
-        version = train(cfg, out_dir / "train")["version"]
+            _say(f"Note: the current model {version} was trained on other annotations or settings than this "
+                 "run names; it is used as it is. `stance retrain` trains and compares a new one, "
+                 "`stance promote VERSION` switches.")
     run_cfg = OmegaConf.merge(cfg, {"store": {"version": version}})
     return predict(run_cfg, out_dir)
 

@@ -40,7 +40,7 @@ def read_utf8(path: Path, error: type[StanceError] = CorpusError) -> str:
     except OSError as err:
         raise error(f"cannot read file ({err.strerror})", path) from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not part of the text
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise error(
@@ -155,6 +155,8 @@ def iter_jsonl(path: Path) -> Iterator[Article]:
         for name in ("doc_id", "text"):
             if not str(record.get(name) or "").strip():
                 raise CorpusError(f"missing field {name!r}", path, line)
+        if "outlet" not in record:
+            raise CorpusError("missing field 'outlet' (give it, empty if unknown: the tables group by it)", path, line)
         doc_id = str(record["doc_id"])
         if doc_id in seen:
             raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", path, line)

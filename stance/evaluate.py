@@ -62,6 +62,17 @@ def folds(data: LabelledSet, protocol: str, k: int = 5, seed: int = 0) -> list[t
     raise ConfigError(f"unknown protocol {protocol!r}; expected one of {', '.join(PROTOCOLS)}")
 
 
+def fit_predict(make_pipeline: Callable[[], Pipeline], texts: Sequence[str], labels: Sequence[str],
+                test_texts: Sequence[str]) -> list[str]:
+    """Train on (texts, labels) and label ``test_texts``. Training data with a single
+    label (a small fold of a young annotation file) predicts that label: logistic
+    regression cannot fit one class, and the fold should still be scored."""
+    if len(set(labels)) < 2:
+        return [labels[0]] * len(test_texts)
+    predicted, _ = predict_proba(fit(make_pipeline(), list(texts), list(labels)), list(test_texts))
+    return list(predicted)
+
+
 def cross_validate(data: LabelledSet, make_pipeline: Callable[[], Pipeline], labels: Sequence[str],
                    protocol: str, k: int = 5, seed: int = 0, f_avg_labels: Sequence[str] | None = None) -> dict:
     """Out-of-fold predictions for every sentence, pooled metrics, and per-fold figures.
@@ -72,8 +83,8 @@ def cross_validate(data: LabelledSet, make_pipeline: Callable[[], Pipeline], lab
     predicted = np.empty(len(data.texts), dtype=object)
     per_fold = []
     for name, train, test in folds(data, protocol, k, seed):
-        pipeline = fit(make_pipeline(), [data.texts[i] for i in train], [data.labels[i] for i in train])
-        fold_pred, _ = predict_proba(pipeline, [data.texts[i] for i in test])
+        fold_pred = fit_predict(make_pipeline, [data.texts[i] for i in train], [data.labels[i] for i in train],
+                                [data.texts[i] for i in test])
         predicted[test] = fold_pred
         gold = [data.labels[i] for i in test]
         report = classification_report(gold, fold_pred, labels)
@@ -88,8 +99,7 @@ def cross_validate(data: LabelledSet, make_pipeline: Callable[[], Pipeline], lab
 def holdout(train: LabelledSet, test: LabelledSet, make_pipeline: Callable[[], Pipeline],
             labels: Sequence[str], f_avg_labels: Sequence[str] | None = None) -> dict:
     """Train on one annotation set and score on another."""
-    pipeline = fit(make_pipeline(), train.texts, train.labels)
-    predicted, _ = predict_proba(pipeline, test.texts)
+    predicted = fit_predict(make_pipeline, train.texts, train.labels, test.texts)
     return _result(test.labels, predicted, labels, "holdout", [], f_avg_labels)
 
 

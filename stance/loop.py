@@ -97,7 +97,8 @@ def import_command(cfg: DictConfig, out_dir: Path) -> dict:
     if not imported:
         raise AnnotationError(f"no labelled rows ({len(unlabelled)} rows without a label)", source)
     where = {row.id: _place(tool.where) for row, tool in zip(imported, [r for r in rows if r.label])}
-    stored = load_annotations(store_path, labels, known) if store_path.is_file() else []
+    # only the imported rows are held to the gazetteer: the store may predate this actor file
+    stored = load_annotations(store_path, labels) if store_path.is_file() else []
     result = merge(stored, imported, options["on_conflict"], where)
 
     _say(f"Read {len(rows)} row{'s' if len(rows) != 1 else ''} ({fmt}) from {source}: {len(imported)} labelled"
@@ -220,6 +221,12 @@ def retrain_command(cfg: DictConfig, out_dir: Path) -> dict:
     _, card = store.load_version(models_dir, current)
     seen_path = training_annotations(models_dir, current, card, store_path)
     seen = load_annotations(seen_path, labels)
+    missing = {row.id for row in seen} - {row.id for row in rows}
+    if missing:
+        raise AnnotationError(
+            f"lacks {len(missing)} of the {len(seen)} sentences the current model {current} was trained on, so a "
+            f"candidate trained on it would not build on that model; start the store from a copy of {seen_path} "
+            "(or train a first model on this store with `stance train`)", store_path)
     config = card.get("config", {})
     current_setup = Setup(lambda: build_pipeline(config["features"], config["model"], int(config["seed"])),
                           {row.id: row.label for row in seen})

@@ -15,9 +15,8 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from .evaluate import LabelledSet
+from .evaluate import LabelledSet, fit_predict
 from .metrics import classification_report, most_confused, summarize_folds
-from .model import fit, predict_proba
 
 MODELS = ("current", "candidate")
 PROMOTION_POLICIES = ("never", "if_none", "if_better", "always")
@@ -41,8 +40,7 @@ def _fit_and_predict(setup: Setup, data: LabelledSet, ids: Sequence[str], train:
     labels = [setup.labels_by_id[ids[i]] for i in rows]
     test_texts = [data.texts[i] for i in test]
     if len(set(labels)) >= 2:
-        predicted, _ = predict_proba(fit(setup.make_pipeline(), texts, labels), test_texts)
-        return list(predicted), len(rows), ""
+        return fit_predict(setup.make_pipeline, texts, labels, test_texts), len(rows), ""
     fallback = labels[0] if labels else Counter(setup.labels_by_id.values()).most_common(1)[0][0]
     return [fallback] * len(test), len(rows), f"trained on {len(set(labels))} label(s); predicts {fallback!r}"
 

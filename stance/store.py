@@ -18,7 +18,7 @@ from typing import Iterator
 
 import joblib
 
-from .atomic import write_atomic, write_text_atomic
+from .atomic import current_umask, write_atomic, write_text_atomic
 from .errors import ModelIntegrityError
 
 MODEL_FILE = "model.joblib"
@@ -105,6 +105,7 @@ def save_version(models_dir: str | Path, pipeline: object, card: dict, created: 
                 full_card["version"] = version
                 (staging / CARD_FILE).write_text(json.dumps(full_card, indent=2, sort_keys=True) + "\n",
                                                  encoding="utf-8")
+            os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp makes 0700
             os.replace(staging, root / version)
         return version
     finally:

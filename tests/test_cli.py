@@ -28,17 +28,17 @@ def test_unknown_command_fails_cleanly():
     assert result.returncode == 2 and "unknown command 'frobnicate'" in result.stderr
 
 
-def test_bad_input_is_one_line_on_stderr_with_nonzero_exit(tmp_path, corpus_copy):
+def test_bad_input_is_one_line_on_stderr_with_nonzero_exit(tmp_path, corpus_copy, trained_models):
     (corpus_copy / "manifest.csv").write_text("doc_id,path,outlet,title,date,author,url\nx,missing.txt,O,,,,\n",
                                               encoding="utf-8")
-    result = stance("predict", f"corpus.path={corpus_copy}", f"store.dir={tmp_path / 'models'}",
+    result = stance("predict", f"corpus.path={corpus_copy}", f"store.dir={trained_models}",
                     f"hydra.run.dir={tmp_path / 'run'}")
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
-    # no model yet in that store: the first problem met is reported (model, then corpus)
-    assert lines[0].startswith("stance predict: error: ")
-    assert "Traceback" not in result.stderr
+    assert lines[0] == (f"stance predict: error: {corpus_copy / 'manifest.csv'}:2: "
+                        "file 'missing.txt' listed for 'x' does not exist")
+    assert not (tmp_path / "run" / "predictions.jsonl").exists()
 
 
 def test_train_via_cli_writes_its_run_folder(tmp_path):

@@ -84,7 +84,9 @@ def test_report_retabulates_earlier_predictions_by_original_outlet(make_cfg, tra
     cfg = make_cfg(f"report.predictions={tmp_path / 'p' / 'predictions.jsonl'}", "report.outlet_column=original_outlet")
     tables = commands.report(cfg, tmp_path / "r")["tables"]
     assert "New York Times" in set(tables["by_outlet"]["original_outlet"])
-    assert (tmp_path / "r" / "by_outlet.csv").is_file()
+    written = pd.read_csv(tmp_path / "r" / "by_outlet.csv").set_index("original_outlet")
+    assert written.loc["New York Times", "n"] == 53  # the translated republication, grouped under its source
+    assert written["n"].sum() == 181
 
 
 def test_bad_annotations_stop_training_before_any_model_is_written(make_cfg, tmp_path):
@@ -103,6 +105,42 @@ def test_bad_corpus_leaves_no_partial_predictions(make_cfg, trained_models, corp
     with pytest.raises(CorpusError, match=r"004_e4f5377f4883357e.txt:2: not valid UTF-8"):
         commands.predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), tmp_path / "out")
     assert not (tmp_path / "out" / "predictions.jsonl").exists()
+
+
+def test_a_failed_run_leaves_earlier_outputs_and_models_as_they_were(make_cfg, trained_models, corpus_copy, tmp_path):
+    out = tmp_path / "out"
+    commands.predict(make_cfg(f"store.dir={trained_models}"), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    models_before = {p: p.read_bytes() for p in trained_models.rglob("*") if p.is_file() and p.name != ".lock"}
+    (corpus_copy / "manifest.csv").write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="manifest.csv: empty file"):
+        commands.predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert {p: p.read_bytes() for p in trained_models.rglob("*") if p.is_file() and p.name != ".lock"} == models_before
+
+
+def test_run_uses_the_named_or_current_model_and_never_replaces_it(make_cfg, trained_models, tmp_path, capsys):
+    models = tmp_path / "models_copy"
+    shutil.copytree(trained_models, models)
+    current = store.current_version(models)
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(SEED_ANNOTATIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:120]), encoding="utf-8")
+    result = commands.run(make_cfg(f"store.dir={models}", f"annotations.path={other}"), tmp_path / "r1")
+    assert result["version"] == current and store.current_version(models) == current
+    assert len(store.list_versions(models)) == 1  # stale for these annotations: reported, not retrained
+    assert "trained on other annotations" in capsys.readouterr().out
+
+
+def test_sentences_the_model_was_trained_on_carry_their_annotated_label(make_cfg, tmp_path):
+    cfg = make_cfg("model.C=0.01")  # a model too weak to reproduce its own training labels
+    commands.train(cfg, tmp_path / "t")
+    commands.predict(cfg, tmp_path / "p")
+    gold = {json.loads(line)["id"]: json.loads(line)["label"] for line in SEED_ANNOTATIONS.read_text().splitlines()}
+    predictions = [json.loads(line) for line in (tmp_path / "p" / "predictions.jsonl").read_text().splitlines()]
+    assert all(p["in_training"] and p["label"] == gold[p["id"]] for p in predictions)
+    assert any(p["predicted_label"] != p["label"] for p in predictions)
+    by_outlet = pd.read_csv(tmp_path / "p" / "by_outlet.csv").set_index("outlet")
+    assert by_outlet.loc["Antiwar.com", "advocate"] == 3 and by_outlet.loc["Antiwar.com", "caution"] == 6
 
 
 def test_tampered_model_is_refused_and_left_as_it_was(make_cfg, trained_models, tmp_path):

@@ -46,6 +46,12 @@ def test_bad_corpus_input_names_file_and_line(corpus_copy, breakage, message):
         validate_corpus(corpus_copy)
 
 
+def test_a_manifest_saved_with_a_byte_order_mark_is_read(corpus_copy):
+    manifest = corpus_copy / "manifest.csv"
+    manifest.write_bytes(b"\xef\xbb\xbf" + manifest.read_bytes())
+    assert validate_corpus(corpus_copy) == 5
+
+
 def test_duplicate_doc_id_and_bad_date_in_manifest(corpus_copy):
     manifest = corpus_copy / "manifest.csv"
     lines = manifest.read_text(encoding="utf-8").splitlines()
@@ -59,9 +65,12 @@ def test_duplicate_doc_id_and_bad_date_in_manifest(corpus_copy):
 
 def test_jsonl_corpus_errors_name_the_line(tmp_path):
     path = tmp_path / "corpus.jsonl"
-    path.write_text('{"doc_id": "a", "text": "x"}\n{"doc_id": "b"}\n', encoding="utf-8")
+    path.write_text('{"doc_id": "a", "outlet": "", "text": "x"}\n{"doc_id": "b", "outlet": "O"}\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"corpus.jsonl:2: missing field 'text'"):
         validate_corpus(path)
-    path.write_text('{"doc_id": "a", "text": "x"}\nnot json\n', encoding="utf-8")
+    path.write_text('{"doc_id": "a", "outlet": "O", "text": "x"}\n{"doc_id": "b", "text": "y"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"corpus.jsonl:2: missing field 'outlet'"):
+        validate_corpus(path)
+    path.write_text('{"doc_id": "a", "outlet": "O", "text": "x"}\nnot json\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"corpus.jsonl:2: not valid JSON"):
         validate_corpus(path)

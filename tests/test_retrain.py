@@ -48,7 +48,9 @@ def test_both_models_face_the_same_folds_and_only_the_candidate_learns_the_new_s
 def test_no_sentence_is_scored_by_a_model_trained_on_it(merged, monkeypatch):
     data, ids, seen = merged
     trained_on, checked = [], []
-    real_fit, real_predict = retrain.fit, retrain.predict_proba
+    from stance import evaluate  # both sides train and predict through evaluate.fit_predict
+
+    real_fit, real_predict = evaluate.fit, evaluate.predict_proba
 
     def spy_fit(pipeline, texts, labels):
         trained_on.append(set(texts))
@@ -59,8 +61,8 @@ def test_no_sentence_is_scored_by_a_model_trained_on_it(merged, monkeypatch):
         checked.append(len(texts))
         return real_predict(pipeline, texts)
 
-    monkeypatch.setattr(retrain, "fit", spy_fit)
-    monkeypatch.setattr(retrain, "predict_proba", spy_predict)
+    monkeypatch.setattr(evaluate, "fit", spy_fit)
+    monkeypatch.setattr(evaluate, "predict_proba", spy_predict)
     fold_list = folds(data, "stratified_kfold", k=3, seed=13)
     compare(data, ids, fold_list, Setup(_make, seen), Setup(_make, dict(zip(ids, data.labels))), LABELS, "stratified_kfold")
     assert sum(checked) == 2 * len(ids)  # every sentence scored once by each model
