@@ -150,8 +150,8 @@ def in_sample_note(options: ReportOptions, quantifier: Quantifier, counts: Stanc
     """Why in-sample sentences are not corrected, when that applies."""
     if not counts.in_training or quantifier.method == "cc" or options.correct_in_sample:
         return None
-    return (f"{counts.in_training} sentences are in the model's training annotations: their labels are in-sample "
-            "and count as labelled, uncorrected (report.correct_in_sample=true corrects them too).")
+    return (f"{counts.in_training} sentences are in the model's training annotations: their annotated labels "
+            "count as they are, uncorrected (report.correct_in_sample=true corrects them too).")
 
 
 def interval_note(options: ReportOptions) -> str:
