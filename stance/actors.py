@@ -37,7 +37,6 @@ _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
 _INVERTED = {"said", "added", "noted", "wrote", "says"}
 _SPEECH = {"said", "says", "say", "told", "tells", "wrote", "noted", "notes", "added", "informed",
            "warned", "threatened", "stressed", "tweeted", "said in a statement"}
-_AGENT_MARKERS = ("according to", "by")
 _PRONOUNS = {"He": "person", "She": "person", "They": "organization"}
 _TOKEN = re.compile(r"\S+")
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s(?:al-|bin\s|de\s|van\s)?[A-Z][a-z]+(?:[-'][A-Za-z]+)?){1,3}"
@@ -237,6 +236,7 @@ class HolderFinder:
             previous = words[-2]
         if previous in _OBJECT_PREPOSITIONS:
             return False
+        after_earlier_cue = any(ce <= mention.start for _, ce in cue_spans)
         for cs, ce in cue_spans:
             cue = sentence[cs:ce].lower()
             if ce <= mention.start:
@@ -248,7 +248,6 @@ class HolderFinder:
             gap = _TOKEN.findall(sentence[mention.end : cs])
             if gap and gap[-1].lower() in _PASSIVE and cue.endswith("ed"):
                 continue  # "the Pentagon had been ordered" -- ordered, not ordering
-            after_earlier_cue = any(e2 <= mention.start for _, e2 in cue_spans)
             if after_earlier_cue:
                 # inside a reported clause only the cue's own subject counts:
                 # "US officials said Esper authorized", "as Trump said"

@@ -278,10 +278,11 @@ def resolve(rows: Sequence[ToolRow], path: str | Path, labels: Sequence[str], la
         except AnnotationError as err:
             raise location_error(err.problem, source, row.where) from None
         if sid in first_seen:
-            raise location_error(f"duplicate sentence {sid!r} (first at {_place(first_seen[sid])})", source, row.where)
+            raise location_error(f"duplicate sentence {sid!r} (first at {describe_place(first_seen[sid])})", source, row.where)
         first_seen[sid] = row.where
     return annotations, unlabelled
 
 
-def _place(where: int | str) -> str:
+def describe_place(where: int | str) -> str:
+    """A row's place in its file: "line 3", or a Label Studio task's own description."""
     return f"line {where}" if isinstance(where, int) else where

@@ -26,7 +26,7 @@ from .commands import (_known_actors, _labels, _library_versions, _metrics_summa
 from .corpus import iter_corpus, validate_corpus
 from .errors import AnnotationConflictError, AnnotationError, ConfigError, ModelIntegrityError
 from .evaluate import folds
-from .importing import CorpusIndex, ToolRow, index_sentences, location_error, read_export, resolve
+from .importing import CorpusIndex, ToolRow, describe_place, index_sentences, location_error, read_export, resolve
 from .merge import LOG_FILE, POLICIES, append_log, describe_conflict, find_snapshot, keep_snapshot, log_entry, merge
 from .model import build_pipeline, fit
 from .predict import analyse
@@ -53,10 +53,6 @@ def corpus_index(cfg: DictConfig) -> CorpusIndex:
     sentences = ((s.id, s.doc_id, s.text) for article in iter_corpus(path)
                  for s in segment(article.doc_id, clean(article.text, options), punkt))
     return index_sentences(sentences, where=f"the corpus {path}")
-
-
-def _place(where: int | str) -> str:
-    return f"line {where}" if isinstance(where, int) else where
 
 
 def _import_options(cfg: DictConfig) -> dict:
@@ -96,7 +92,7 @@ def import_command(cfg: DictConfig, out_dir: Path) -> dict:
         raise location_error("no label (importing.unlabelled=error)", source, unlabelled[0].where)
     if not imported:
         raise AnnotationError(f"no labelled rows ({len(unlabelled)} rows without a label)", source)
-    where = {row.id: _place(tool.where) for row, tool in zip(imported, [r for r in rows if r.label])}
+    where = {row.id: describe_place(tool.where) for row, tool in zip(imported, [r for r in rows if r.label])}
     # only the imported rows are held to the gazetteer: the store may predate this actor file
     stored = load_annotations(store_path, labels) if store_path.is_file() else []
     result = merge(stored, imported, options["on_conflict"], where)

@@ -2,7 +2,6 @@
 
 import pytest
 
-from stance import retrain
 from stance.annotations import load_annotations
 from stance.evaluate import LabelledSet, folds
 from stance.model import build_pipeline
