@@ -27,6 +27,9 @@ class CleanOptions:
 
     drop_line_patterns: tuple[str, ...] = ()
     strip_prefix_patterns: tuple[str, ...] = ()
+    closing_line_patterns: tuple[str, ...] = ()
+    closing_lines: int = 3
+    max_boilerplate_chars: int = 400
     caption_marker: str = "(photo credit:"
     drop_author_bio: bool = True
     repair_entities: bool = True
@@ -90,11 +93,20 @@ def _lines_to_drop(lines: list[str], options: CleanOptions) -> set[int]:
     """Indices of boilerplate lines: configured patterns, photo captions (and the bare
     caption line a page repeats just before its credited copy), author bios."""
     patterns = [re.compile(p) for p in options.drop_line_patterns]
+    closing = [re.compile(p) for p in options.closing_line_patterns]
     marker = options.caption_marker.lower()
     drop: set[int] = set()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    last_lines = set(filled[-options.closing_lines:]) if options.closing_lines > 0 else set()
     for i, line in enumerate(lines):
         stripped = line.strip()
+        # boilerplate lines are short: longer ones are never matched, which also keeps every
+        # pattern's cost linear in the article's length, however a user writes it
+        if len(stripped) > options.max_boilerplate_chars:
+            continue
         if any(p.fullmatch(stripped) for p in patterns):
+            drop.add(i)
+        elif i in last_lines and any(p.fullmatch(stripped) for p in closing):
             drop.add(i)
         elif marker and marker in stripped.lower():
             drop.add(i)
@@ -144,6 +156,7 @@ def clean(raw: str, options: CleanOptions = CleanOptions()) -> CleanText:
     return CleanText(tracked.text, tuple(tracked.offsets))
 
 
-def clean_options(drop_line_patterns: Iterable[str] = (), strip_prefix_patterns: Iterable[str] = (), **flags) -> CleanOptions:
+def clean_options(drop_line_patterns: Iterable[str] = (), strip_prefix_patterns: Iterable[str] = (),
+                  closing_line_patterns: Iterable[str] = (), **flags) -> CleanOptions:
     """Build :class:`CleanOptions` from plain config values (lists become tuples)."""
-    return CleanOptions(tuple(drop_line_patterns), tuple(strip_prefix_patterns), **flags)
+    return CleanOptions(tuple(drop_line_patterns), tuple(strip_prefix_patterns), tuple(closing_line_patterns), **flags)

@@ -16,10 +16,15 @@ from typing import Iterable
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .clean import CleanText
+from .verbs import forms_pattern
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _STARTS_AS_CONTINUATION = re.compile(r"^(?:[a-z]|[,;:)\]])")
 _HAS_WORD = re.compile(r"\w")
+# A quotation that ends in "?" or "!" before its attribution ('"Why now?" Obama said.'):
+# Punkt ends the sentence at the mark, leaving the attribution on its own.
+_ENDS_IN_QUOTED_MARK = re.compile(r"[?!]['\"]\s*$")
+_ATTRIBUTION_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -65,24 +70,61 @@ def _close_open_quotes(paragraph: str, spans: list[tuple[int, int]], lookahead: 
     return joined
 
 
-def _paragraph_spans(paragraph: str, tokenizer: PunktSentenceTokenizer, merge_fragments: bool) -> list[tuple[int, int]]:
+def _is_attribution(piece: str, previous: str, attribution: re.Pattern[str] | None) -> bool:
+    """Is ``piece`` the attribution of the quotation ``previous`` closes with "?" or "!"?"""
+    if attribution is None or not _ENDS_IN_QUOTED_MARK.search(previous) or piece.startswith(('"', "'")):
+        return False
+    words = piece.split()
+    return len(words) <= _ATTRIBUTION_WORDS and bool(attribution.search(" ".join(words[:8])))
+
+
+def _paragraph_spans(paragraph: str, tokenizer: PunktSentenceTokenizer, merge_fragments: bool,
+                     attribution: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in tokenizer.span_tokenize(paragraph):
         piece = paragraph[start:end]
-        if spans and merge_fragments and (_STARTS_AS_CONTINUATION.match(piece) or not _HAS_WORD.search(piece)):
+        if spans and merge_fragments and (_STARTS_AS_CONTINUATION.match(piece) or not _HAS_WORD.search(piece)
+                                          or _is_attribution(piece, paragraph[spans[-1][0]:spans[-1][1]], attribution)):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return _close_open_quotes(paragraph, spans) if merge_fragments else spans
 
 
-def segment(doc_id: str, cleaned: CleanText, tokenizer: PunktSentenceTokenizer, merge_fragments: bool = True) -> list[Sentence]:
+def attribution_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """The reporting-verb forms an attribution after '?"' must contain (see :mod:`stance.verbs`)."""
+    forms = [f for f in forms if f.strip()]
+    return re.compile(forms_pattern(forms), re.I) if forms else None
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """Everything that decides where sentences end: Punkt with the configured abbreviations,
+    whether fragments are joined, and the attribution forms kept with a '?"' quotation."""
+
+    tokenizer: PunktSentenceTokenizer
+    merge_fragments: bool = True
+    attribution: re.Pattern[str] | None = None
+
+
+def make_segmenter(abbreviations: Iterable[str], merge_fragments: bool = True,
+                   attribution_verbs: Iterable[str] = ()) -> Segmenter:
+    """A :class:`Segmenter` from plain config values (``attribution_verbs`` are lemmas)."""
+    from .verbs import all_forms
+
+    return Segmenter(make_tokenizer(abbreviations), merge_fragments, attribution_pattern(all_forms(attribution_verbs)))
+
+
+def segment(doc_id: str, cleaned: CleanText, segmenter: Segmenter | PunktSentenceTokenizer) -> list[Sentence]:
     """Split a cleaned article into sentences with raw offsets and stable ids."""
+    if not isinstance(segmenter, Segmenter):
+        segmenter = Segmenter(segmenter)
+    tokenizer, merge_fragments, attribution = segmenter.tokenizer, segmenter.merge_fragments, segmenter.attribution
     sentences: list[Sentence] = []
     seen: dict[str, int] = {}
     for paragraph in _PARAGRAPH.finditer(cleaned.text):
         base = paragraph.start()
-        for start, end in _paragraph_spans(paragraph.group(), tokenizer, merge_fragments):
+        for start, end in _paragraph_spans(paragraph.group(), tokenizer, merge_fragments, attribution):
             text = paragraph.group()[start:end].strip()
             if not _HAS_WORD.search(text):
                 continue

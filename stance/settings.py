@@ -12,7 +12,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from .actors import Cues, HolderFinder, load_gazetteer
 from .clean import CleanOptions, clean_options
-from .segment import make_tokenizer
+from .segment import make_segmenter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
@@ -51,7 +51,8 @@ def cleaning(cfg: DictConfig) -> CleanOptions:
 
 def tokenizer(cfg: DictConfig):
     """The Punkt tokenizer from ``cfg.segment``."""
-    return make_tokenizer(plain(cfg.segment.abbreviations))
+    return make_segmenter(plain(cfg.segment.abbreviations), bool(cfg.segment.get("merge_fragments", True)),
+                          plain(cfg.segment.get("attribution_verbs") or []))
 
 
 def holder_finder(cfg: DictConfig) -> HolderFinder:

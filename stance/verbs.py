@@ -1,0 +1,74 @@
+"""Reporting verbs: one list of lemmas (in config) and every inflection generated from it.
+
+Holder attribution, candidate speakers and the splitter's "?" Obama said." repair all read
+the same forms, so a verb added once ("recommend") works in every tense everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# Irregular past forms; everything else follows the spelling rules below.
+_IRREGULAR_PAST = {
+    "say": "said", "tell": "told", "write": "wrote", "speak": "spoke", "seek": "sought", "think": "thought",
+    "give": "gave", "make": "made", "hold": "held", "take": "took", "put": "put", "set": "set",
+    "read": "read", "forbid": "forbade", "foresee": "foresaw", "bid": "bid", "swear": "swore",
+    "mean": "meant", "feel": "felt", "keep": "kept", "leave": "left", "lead": "led", "tweet": "tweeted",
+}
+_IRREGULAR_PARTICIPLE = {"write": "written", "speak": "spoken", "give": "given", "take": "taken",
+                         "forbid": "forbidden", "foresee": "foreseen", "swear": "sworn"}
+_VOWELS = "aeiou"
+
+
+# Verbs that double their last consonant before -ed / -ing ("plan" -> "planned").
+_DOUBLING = {"plan", "stop", "ban", "bar", "commit", "admit", "regret", "submit", "permit", "abet", "prefer",
+             "refer", "defer", "deter", "rebut", "omit", "control", "compel", "propel", "rap", "slam", "nag"}
+
+
+def _double_final(stem: str) -> bool:
+    return stem in _DOUBLING
+
+
+def inflect(lemma: str) -> tuple[str, ...]:
+    """All forms of a (possibly multi-word) verb: "call on" -> call on, calls on, called on, calling on."""
+    head, _, rest = lemma.strip().lower().partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith(("s", "x", "z", "ch", "sh", "o")):
+        third = head + "es"
+    elif head.endswith("y") and head[-2:-1] not in tuple(_VOWELS):
+        third = head[:-1] + "ies"
+    else:
+        third = head + "s"
+    if head in _IRREGULAR_PAST:
+        past = _IRREGULAR_PAST[head]
+    elif head.endswith("e"):
+        past = head + "d"
+    elif head.endswith("y") and head[-2:-1] not in tuple(_VOWELS):
+        past = head[:-1] + "ied"
+    elif _double_final(head):
+        past = head + head[-1] + "ed"
+    else:
+        past = head + "ed"
+    if head.endswith("ie"):
+        gerund = head[:-2] + "ying"
+    elif head.endswith("e") and not head.endswith(("ee", "ye", "oe")):
+        gerund = head[:-1] + "ing"
+    elif _double_final(head):
+        gerund = head + head[-1] + "ing"
+    else:
+        gerund = head + "ing"
+    forms = [head, third, past, _IRREGULAR_PARTICIPLE.get(head, past), gerund]
+    return tuple(dict.fromkeys(f + tail for f in forms))
+
+
+def all_forms(lemmas: Iterable[str]) -> tuple[str, ...]:
+    """Every inflection of every lemma, longest first (so a regex prefers "called on" to "called")."""
+    forms = {form for lemma in lemmas if lemma.strip() for form in inflect(lemma)}
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+def forms_pattern(forms: Iterable[str]) -> str:
+    """A regex alternation matching any of ``forms`` as whole words (spaces match any run)."""
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    return r"\b(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) + r")\b"
