@@ -10,6 +10,8 @@ per article that way, so tables of a huge corpus fit in memory. Shares come from
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -17,6 +19,9 @@ import pandas as pd
 
 from .intervals import Bootstrap, article_intervals
 from .quantify import COUNT, COUNT_IN, TALLY_ROWS, Quantifier
+
+if TYPE_CHECKING:
+    from .predict import Prediction
 
 GROUP_COLUMNS = ("doc_id", "outlet", "original_outlet")
 
@@ -129,13 +134,13 @@ def holder_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return exploded.rename(columns={"actors": "actor"})
 
 
-def _tally(cells: dict, key: tuple, record: Mapping) -> None:
+def _tally(cells: dict, key: tuple, record: "Prediction") -> None:
     """Add one sentence to ``cells[(*key, label)] = [count, count_in_training, proba, proba_in_training]``."""
-    label, inside = record["label"], bool(record.get("in_training"))
+    label, inside = record.label, record.in_training
     cell = cells.setdefault((*key, label), [0, 0, 0.0, 0.0])
     cell[0] += 1
     cell[1] += inside
-    for name, p in (record.get("proba") or {label: 1.0}).items():
+    for name, p in (record.proba or {label: 1.0}).items():
         cell = cells.setdefault((*key, name), [0, 0, 0.0, 0.0])
         cell[2] += float(p)
         cell[3] += float(p) * inside
@@ -150,14 +155,14 @@ class StanceCounts:
         self._holders: dict[tuple, list] = {}
         self.in_training = 0
 
-    def add(self, record: Mapping) -> None:
-        key = tuple(record.get(c, "") for c in GROUP_COLUMNS)
+    def add(self, record: "Prediction") -> None:
+        key = (record.doc_id, record.outlet, record.original_outlet)
         _tally(self._sentences, key, record)
-        self.in_training += bool(record.get("in_training"))
-        for actor in record.get("actors") or []:
+        self.in_training += record.in_training
+        for actor in record.actors:
             _tally(self._holders, (*key, actor), record)
 
-    def add_all(self, records: Iterable[Mapping]) -> "StanceCounts":
+    def add_all(self, records: Iterable["Prediction"]) -> "StanceCounts":
         for record in records:
             self.add(record)
         return self

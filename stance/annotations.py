@@ -7,19 +7,19 @@ training run before any model or output is touched.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from .atomic import write_text_atomic
-from .corpus import read_utf8
+from .files import parse_json, read_utf8, write_text_atomic
 from .errors import AnnotationError
 
 REQUIRED_FIELDS = ("id", "doc_id", "text", "label")
 FIELDS = ("id", "doc_id", "text", "label", "actors", "annotator", "note")
+# Provenance kept with each row so every label can be traced to its article and source.
+TRACE_FIELDS = ("outlet", "source_dataset", "url", "crisis")
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,25 @@ class Annotation:
     actors: tuple[str, ...] = ()
     annotator: str = ""
     note: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def field(self, name: str) -> str:
+        """A provenance or other extra column (``crisis``, ``outlet`` ...), "" when absent."""
+        return str(self.extra.get(name, ""))
+
+    def to_dict(self) -> dict:
+        record = {"id": self.id, "doc_id": self.doc_id, "text": self.text, "label": self.label,
+                  "actors": list(self.actors), "annotator": self.annotator, "note": self.note}
+        record.update({k: v for k, v in self.extra.items() if k not in record})
+        return record
 
     def to_json(self) -> str:
-        record = asdict(self)
-        record["actors"] = list(self.actors)
-        return json.dumps(record, ensure_ascii=False)
+        return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes: names the exact data a model was trained on."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _records(path: Path, text: str) -> Iterable[tuple[int, dict]]:
+def read_records(path: Path, text: str) -> Iterable[tuple[int, dict]]:
+    """(line, record) for each row of an annotation file's text: CSV by its suffix (actors
+    split on ";"), JSONL otherwise; malformed rows are errors naming the line."""
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
         missing = [f for f in REQUIRED_FIELDS if f not in (reader.fieldnames or [])]
@@ -60,10 +66,7 @@ def _records(path: Path, text: str) -> Iterable[tuple[int, dict]]:
     for line, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise AnnotationError(f"not valid JSON ({err.msg})", path, line) from None
+        record = parse_json(raw, path, line, AnnotationError)
         if not isinstance(record, dict):
             raise AnnotationError("expected a JSON object", path, line)
         yield line, record
@@ -74,8 +77,13 @@ def parse_annotation(record: dict, path: Path, line: int, labels: Sequence[str],
     """Check one record against the schema; the error names the file and line."""
     for name in REQUIRED_FIELDS:
         value = record.get(name)
-        if value is None or not str(value).strip():
+        if value is None or (isinstance(value, str) and not value.strip()):
             raise AnnotationError(f"missing field {name!r}", path, line)
+        if not isinstance(value, str):
+            raise AnnotationError(f"field {name!r} must be text, not {type(value).__name__}", path, line)
+    for name in ("annotator", "note", *TRACE_FIELDS):
+        if record.get(name) is not None and not isinstance(record.get(name), str):
+            raise AnnotationError(f"field {name!r} must be text, not {type(record[name]).__name__}", path, line)
     label = str(record["label"]).strip()
     if label not in labels:
         raise AnnotationError(f"unknown label {label!r}; expected one of {', '.join(labels)}", path, line)
@@ -94,6 +102,7 @@ def parse_annotation(record: dict, path: Path, line: int, labels: Sequence[str],
         actors=tuple(a.strip() for a in actors),
         annotator=str(record.get("annotator") or ""),
         note=str(record.get("note") or ""),
+        extra={k: v for k, v in record.items() if k not in FIELDS and isinstance(v, str) and v},
     )
 
 
@@ -107,7 +116,7 @@ def load_annotations(path: str | Path, labels: Sequence[str], known_actors: set[
         raise AnnotationError("empty file", source)
     rows: list[Annotation] = []
     seen: dict[str, int] = {}
-    for line, record in _records(source, text):
+    for line, record in read_records(source, text):
         row = parse_annotation(record, source, line, labels, known_actors)
         if row.id in seen:
             raise AnnotationError(f"duplicate id {row.id!r} (first on line {seen[row.id]})", source, line)

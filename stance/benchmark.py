@@ -17,7 +17,7 @@ from typing import Callable, Mapping, Sequence
 
 from sklearn.pipeline import Pipeline
 
-from .corpus import read_utf8
+from .files import read_utf8
 from .errors import DatasetError
 from .evaluate import LabelledSet, cross_validate
 from .metrics import classification_report, f_avg
@@ -137,7 +137,7 @@ def run_benchmark(data: Sequence[TargetData], make_pipeline: Callable[[], Pipeli
         if cross_validation:
             train = LabelledSet(texts=target.train.texts, labels=target.train.labels,
                                 doc_ids=[f"{target.target}:{s}:{n}" for s, n in target.train.lines],
-                                outlets=[target.target] * len(target.train.texts))
+                                groups=[target.target] * len(target.train.texts))
             folds = cross_validate(train, make_pipeline, labels, "stratified_kfold", k, seed, averaged)
             row["cv_f_avg"], row["cv_macro_f1"] = folds["f_avg"], folds["macro_f1"]
             cv_gold += target.train.labels

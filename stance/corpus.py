@@ -1,20 +1,27 @@
-"""Corpus loading: a folder of UTF-8 texts with ``manifest.csv``, or a JSONL file (SPEC 4).
+"""Corpus loading: a folder of UTF-8 texts with ``manifest.csv``, a JSONL file (SPEC 4), or a
+CSV file with one article per row and a ``text`` column.
 
-Articles are yielded one at a time so a large corpus never sits in memory whole.
+Each format is a :class:`Reader` in :data:`READERS`: how to recognise it, how to check it
+whole, and how to stream its articles. Checking comes first (every command validates the
+whole corpus before it writes anything); articles are then yielded one at a time, so a
+large corpus never sits in memory whole. To add a format, write a reader and add an entry.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
-from .errors import CorpusError, StanceError
+from .errors import CorpusError
+from .files import iter_jsonl, read_utf8
 
+MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("doc_id", "path", "outlet", "title", "date", "author", "url")
 METADATA_FIELDS = ("doc_id", "outlet", "title", "date", "author", "url")
+_TEXT_FIELDS = (*METADATA_FIELDS, "original_outlet")
 
 
 @dataclass(frozen=True)
@@ -32,62 +39,102 @@ class Article:
     original_outlet: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
+    def field(self, name: str) -> str:
+        """A metadata value by name: a known field, else an extra column, else ""."""
+        if name in _TEXT_FIELDS:
+            return getattr(self, name)
+        return str(self.extra.get(name, ""))
 
-def read_utf8(path: Path, error: type[StanceError] = CorpusError) -> str:
-    """Read a file as strict UTF-8; a bad byte is reported, as ``error``, with its line number."""
+
+def check_date(value: str, path: Path, line: int) -> None:
+    """An ISO 8601 date (``2020-03-28``) or date-time; anything else is refused."""
+    if not value:
+        return
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise error(f"cannot read file ({err.strerror})", path) from None
-    try:
-        return data.decode("utf-8-sig")  # a byte-order mark (Excel's "CSV UTF-8") is not part of the text
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise error(
-            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})", path, line
-        ) from None
+        if len(value) == 10:
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CorpusError(f"date {value!r} is not ISO 8601 (YYYY-MM-DD)", path, line) from None
 
 
-def _article(record: dict, text: str) -> Article:
-    known = set(METADATA_FIELDS) | {"path", "text", "original_outlet"}
-    outlet = (record.get("outlet") or "").strip()
-    return Article(
-        doc_id=str(record["doc_id"]).strip(),
-        text=text,
-        outlet=outlet,
-        title=(record.get("title") or "").strip(),
-        date=(record.get("date") or "").strip(),
-        author=(record.get("author") or "").strip(),
-        url=(record.get("url") or "").strip(),
-        original_outlet=(record.get("original_outlet") or "").strip() or outlet,
-        extra={k: v for k, v in record.items() if k not in known and v not in (None, "")},
-    )
+def _text_value(record: Mapping, name: str, path: Path, line: int) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CorpusError(f"field {name!r} must be text, not {type(value).__name__}", path, line)
+    if "\x00" in value:
+        raise CorpusError(f"field {name!r} contains a NUL byte", path, line)
+    return value.strip()
 
 
-def _check_date(value: str, path: Path, line: int) -> None:
-    from datetime import date
+def make_article(record: Mapping, text: str, path: Path, line: int) -> Article:
+    """An :class:`Article` from a manifest row or JSONL object; metadata must be text."""
+    values = {name: _text_value(record, name, path, line) for name in _TEXT_FIELDS}
+    known = set(_TEXT_FIELDS) | {"path", "text"}
+    extra = {}
+    for key, value in record.items():
+        if key in known or value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise CorpusError(f"field {key!r} must be text, not {type(value).__name__}", path, line)
+        extra[key] = value
+    values["original_outlet"] = values["original_outlet"] or values["outlet"]
+    return Article(text=text, extra=extra, **values)
 
-    if value:
-        try:
-            date.fromisoformat(value[:10])
-        except ValueError:
-            raise CorpusError(f"date {value!r} is not ISO 8601 (YYYY-MM-DD)", path, line) from None
+
+def _check_text(text: str, file: Path) -> None:
+    if not text.strip():
+        raise CorpusError("empty file", file)
+    if "\x00" in text:
+        raise CorpusError(f"contains a NUL byte on line {text[: text.index(chr(0))].count(chr(10)) + 1} "
+                          "(a binary file?)", file)
 
 
-def read_manifest(folder: Path) -> list[tuple[int, dict]]:
-    """Validate ``manifest.csv`` whole, before any article is read: columns, empty
-    fields, duplicate ids, dates and that every listed file exists."""
-    manifest = folder / "manifest.csv"
+# --- a folder with manifest.csv ------------------------------------------------------
+
+
+def confined(folder: Path, relative: str, manifest: Path, line: int) -> Path:
+    """The file a manifest row names, which must lie inside the corpus folder (after
+    resolving ``..`` and symlinks): a corpus never reads files it does not hold."""
+    root = folder.resolve()
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        raise CorpusError(f"path {relative!r} is absolute; manifest paths are relative to the corpus folder",
+                          manifest, line)
+    resolved = (root / candidate).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise CorpusError(f"path {relative!r} points outside the corpus folder", manifest, line)
+    return resolved
+
+
+def _manifest_problem(text: str) -> str | None:
+    """A hint when the header was split on the wrong delimiter (Excel writes ';' in many locales)."""
+    header = text.splitlines()[0] if text.strip() else ""
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+        if header.count(delimiter) >= len(MANIFEST_COLUMNS) - 1 and header.count(",") < len(MANIFEST_COLUMNS) - 1:
+            return f"columns are separated by {name} ({delimiter!r}), not commas; save it as comma-separated CSV"
+    return None
+
+
+def read_manifest(folder: Path) -> Iterator[tuple[int, dict, Path]]:
+    """Stream ``manifest.csv`` rows as (line, row, file), each checked: columns, empty
+    fields, duplicate ids, dates, and that the file exists inside the folder."""
+    manifest = folder / MANIFEST
     if not manifest.is_file():
-        raise CorpusError("no manifest.csv in the corpus folder", manifest)
-    text = read_utf8(manifest)
+        raise CorpusError(f"no {MANIFEST} in the corpus folder", manifest)
+    text = read_utf8(manifest, CorpusError)
     if not text.strip():
         raise CorpusError("empty file", manifest)
+    delimiter = _manifest_problem(text)
+    if delimiter:
+        raise CorpusError(delimiter, manifest, 1)
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise CorpusError(f"missing column(s) {', '.join(missing)}", manifest, 1)
-    rows: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
         if None in row:
@@ -98,86 +145,169 @@ def read_manifest(folder: Path) -> list[tuple[int, dict]]:
         if doc_id in seen:
             raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", manifest, line)
         seen[doc_id] = line
-        if not (row.get("path") or "").strip():
+        relative = (row.get("path") or "").strip()
+        if not relative:
             raise CorpusError(f"empty path for doc_id {doc_id!r}", manifest, line)
-        file = folder / row["path"].strip()
+        file = confined(folder, relative, manifest, line)
         if not file.is_file():
-            raise CorpusError(f"file {row['path'].strip()!r} listed for {doc_id!r} does not exist", manifest, line)
-        _check_date((row.get("date") or "").strip(), manifest, line)
-        rows.append((line, row))
-    if not rows:
+            raise CorpusError(f"file {relative!r} listed for {doc_id!r} does not exist", manifest, line)
+        check_date((row.get("date") or "").strip(), manifest, line)
+        yield line, row, file
+    if not seen:
         raise CorpusError("manifest has a header but no articles", manifest)
-    return rows
 
 
-def iter_folder(folder: Path) -> Iterator[Article]:
-    """Yield the articles of a corpus folder in manifest order."""
-    for _, row in read_manifest(folder):
-        file = folder / row["path"].strip()
-        text = read_utf8(file)
-        if not text.strip():
-            raise CorpusError("empty file", file)
-        yield _article(row, text)
+def _folder_check(folder: Path) -> int:
+    count = 0
+    for _, _, file in read_manifest(folder):
+        _check_text(read_utf8(file, CorpusError), file)
+        count += 1
+    return count
 
 
-def _parse_jsonl_line(path: Path, line: int, raw: str) -> dict:
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as err:
-        raise CorpusError(f"not valid JSON ({err.msg})", path, line) from None
-    if not isinstance(record, dict):
-        raise CorpusError("expected a JSON object", path, line)
-    return record
+def _folder_articles(folder: Path) -> Iterator[Article]:
+    manifest = folder / MANIFEST
+    for line, row, file in read_manifest(folder):
+        text = read_utf8(file, CorpusError)
+        _check_text(text, file)
+        yield make_article(row, text, manifest, line)
 
 
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield (line number, decoded line) without holding the file in memory."""
-    try:
-        handle = path.open("rb")
-    except OSError as err:
-        raise CorpusError(f"cannot read file ({err.strerror})", path) from None
-    with handle:
-        for line, data in enumerate(handle, start=1):
-            try:
-                yield line, data.decode("utf-8")
-            except UnicodeDecodeError as err:
-                raise CorpusError(f"not valid UTF-8 (byte 0x{data[err.start]:02x})", path, line) from None
+def _folder_metadata(folder: Path) -> Iterator[Article]:
+    manifest = folder / MANIFEST
+    for line, row, _ in read_manifest(folder):
+        yield make_article(row, "", manifest, line)
 
 
-def iter_jsonl(path: Path) -> Iterator[Article]:
-    """Yield the articles of a JSONL corpus, one object per line. A first streaming
-    pass validates the whole file, so a bad last line stops the run before any output."""
+# --- a JSONL file, one article per line ----------------------------------------------
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, dict]]:
     seen: dict[str, int] = {}
-    for line, raw in _jsonl_lines(path):
-        if not raw.strip():
-            continue
-        record = _parse_jsonl_line(path, line, raw)
+    for line, record in iter_jsonl(path, CorpusError):
         for name in ("doc_id", "text"):
-            if not str(record.get(name) or "").strip():
+            value = record.get(name)
+            if not isinstance(value, str) and value is not None:
+                raise CorpusError(f"field {name!r} must be text, not {type(value).__name__}", path, line)
+            if not (value or "").strip():
                 raise CorpusError(f"missing field {name!r}", path, line)
         if "outlet" not in record:
             raise CorpusError("missing field 'outlet' (give it, empty if unknown: the tables group by it)", path, line)
-        doc_id = str(record["doc_id"])
+        doc_id = record["doc_id"].strip()
         if doc_id in seen:
             raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", path, line)
         seen[doc_id] = line
-        _check_date(str(record.get("date") or ""), path, line)
+        check_date(_text_value(record, "date", path, line), path, line)
+        if "\x00" in record["text"]:
+            raise CorpusError("field 'text' contains a NUL byte", path, line)
+        yield line, record
     if not seen:
         raise CorpusError("empty file", path)
-    for _, raw in _jsonl_lines(path):
-        if raw.strip():
-            record = json.loads(raw)
-            yield _article(record, str(record["text"]))
+
+
+def _jsonl_check(path: Path) -> int:
+    return sum(1 for line, record in _jsonl_records(path) if make_article(record, "", path, line))
+
+
+def _jsonl_articles(path: Path) -> Iterator[Article]:
+    for line, record in _jsonl_records(path):
+        yield make_article(record, record["text"], path, line)
+
+
+def _jsonl_metadata(path: Path) -> Iterator[Article]:
+    for line, record in _jsonl_records(path):
+        yield make_article(record, "", path, line)
+
+
+# --- a CSV file, one article per row (a text column) --------------------------------------
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    text = read_utf8(path, CorpusError)
+    if not text.strip():
+        raise CorpusError("empty file", path)
+    delimiter = _manifest_problem(text)
+    if delimiter:
+        raise CorpusError(delimiter, path, 1)
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = [c for c in (*METADATA_FIELDS, "text") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CorpusError(f"missing column(s) {', '.join(missing)}", path, 1)
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise CorpusError("more fields than the header has columns", path, line)
+        doc_id = (row.get("doc_id") or "").strip()
+        if not doc_id:
+            raise CorpusError("empty doc_id", path, line)
+        if doc_id in seen:
+            raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", path, line)
+        seen[doc_id] = line
+        if not (row.get("text") or "").strip():
+            raise CorpusError("missing field 'text'", path, line)
+        if "\x00" in row["text"]:
+            raise CorpusError("field 'text' contains a NUL byte", path, line)
+        check_date((row.get("date") or "").strip(), path, line)
+        yield line, row
+    if not seen:
+        raise CorpusError("the file has a header but no articles", path)
+
+
+def _csv_check(path: Path) -> int:
+    return sum(1 for line, row in _csv_rows(path) if make_article(row, "", path, line))
+
+
+def _csv_articles(path: Path) -> Iterator[Article]:
+    for line, row in _csv_rows(path):
+        yield make_article(row, row["text"], path, line)
+
+
+def _csv_metadata(path: Path) -> Iterator[Article]:
+    for line, row in _csv_rows(path):
+        yield make_article(row, "", path, line)
+
+
+# --- the table -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A corpus format: ``accepts(path)`` recognises it; ``check(path)`` validates it whole
+    and counts its articles; ``articles`` streams them; ``metadata`` streams them without
+    their text (cheap, for mapping annotations to outlets)."""
+
+    accepts: Callable[[Path], bool]
+    check: Callable[[Path], int]
+    articles: Callable[[Path], Iterator[Article]]
+    metadata: Callable[[Path], Iterator[Article]]
+
+
+# To add a corpus format, add an entry: the first reader that accepts a path reads it.
+READERS: dict[str, Reader] = {
+    "folder": Reader(lambda p: p.is_dir(), _folder_check, _folder_articles, _folder_metadata),
+    "jsonl": Reader(lambda p: p.is_file() and p.suffix.lower() in (".jsonl", ".ndjson", ".json"),
+                    _jsonl_check, _jsonl_articles, _jsonl_metadata),
+    "csv": Reader(lambda p: p.is_file() and p.suffix.lower() == ".csv", _csv_check, _csv_articles, _csv_metadata),
+}
+
+
+def reader_for(path: str | Path) -> Reader:
+    """The reader of the corpus at ``path``."""
+    source = Path(path)
+    if not source.exists():
+        raise CorpusError("corpus path does not exist", source)
+    for reader in READERS.values():
+        if reader.accepts(source):
+            return reader
+    raise CorpusError(f"not a corpus: expected a folder with {MANIFEST}, a JSONL file (.jsonl) or a CSV file "
+                      "(.csv, one article per row with a text column)", source)
 
 
 def iter_corpus(path: str | Path) -> Iterator[Article]:
-    """Yield the articles of a corpus folder or JSONL file."""
-    source = Path(path)
-    if source.is_dir():
-        return iter_folder(source)
-    if source.is_file():
-        return iter_jsonl(source)
-    raise CorpusError("corpus path does not exist", source)
+    """Yield the articles of a corpus, in order (call :func:`validate_corpus` first to
+    stop on bad input before any output)."""
+    return reader_for(path).articles(Path(path))
 
 
 def load_corpus(path: str | Path) -> list[Article]:
@@ -186,14 +316,11 @@ def load_corpus(path: str | Path) -> list[Article]:
 
 
 def validate_corpus(path: str | Path) -> int:
-    """Check a whole corpus (manifest, files, encodings) before any work; returns the count."""
-    return sum(1 for _ in iter_corpus(path))
+    """Check a whole corpus (manifest, files, encodings, fields) before any work; returns the count."""
+    return reader_for(path).check(Path(path))
 
 
 def read_metadata(path: str | Path) -> dict[str, Article]:
     """Articles' metadata by doc_id, with empty text: enough to map annotations to
-    outlets without reading every article's text."""
-    source = Path(path)
-    if source.is_dir():
-        return {row["doc_id"].strip(): _article(row, "") for _, row in read_manifest(source)}
-    return {a.doc_id: _article({**a.__dict__, **a.extra}, "") for a in iter_corpus(source)}
+    outlets without holding every article's text."""
+    return {a.doc_id: a for a in reader_for(path).metadata(Path(path))}

@@ -11,6 +11,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from .predict import Prediction
+
 import csv
 import math
 import xml.etree.ElementTree as ET
@@ -19,26 +26,24 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .atomic import write_atomic
+from .files import write_atomic
 
 EVENT_COLUMNS = ("date", "outlet", "actor", "label", "probability", "sentence_id", "doc_id", "sent_idx",
                  "original_outlet", "in_training", "text")
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 
-def event_rows(records: Iterable[Mapping]) -> Iterable[tuple]:
+def event_rows(records: Iterable["Prediction"]) -> Iterable[tuple]:
     """One tuple per (sentence, holder), in corpus order, in :data:`EVENT_COLUMNS` order."""
     for record in records:
-        label = record["label"]
-        probability = (record.get("proba") or {}).get(label)
-        for actor in record.get("actors") or []:
-            yield (record.get("date") or "", record.get("outlet") or "", actor, label,
-                   "" if probability is None else f"{float(probability):.4f}", record.get("id", ""),
-                   record.get("doc_id", ""), record.get("sent_idx", ""), record.get("original_outlet") or "",
-                   str(bool(record.get("in_training"))).lower(), record.get("text", ""))
+        probability = record.probability
+        for actor in record.actors:
+            yield (record.date, record.outlet, actor, record.label,
+                   "" if probability is None else f"{probability:.4f}", record.id, record.doc_id, record.sent_idx,
+                   record.original_outlet, str(record.in_training).lower(), record.text)
 
 
-def write_event_list(path: str | Path, records: Iterable[Mapping]) -> int:
+def write_event_list(path: str | Path, records: Iterable["Prediction"]) -> int:
     """Write the event list CSV atomically (streaming); returns the number of rows."""
     written = 0
 
@@ -105,3 +110,14 @@ def actor_stance_graphml(by_actor: pd.DataFrame, labels: Sequence[str], method: 
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
+
+
+def write_candidates(path: str | Path, candidates: "Counter[str]") -> Path:
+    """Speakers the gazetteer lacks, with how often they spoke, most frequent first."""
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(("name", "count"))
+            for name, n in candidates.most_common():
+                writer.writerow((name, n))
+    return write_atomic(path, write)

@@ -51,14 +51,16 @@ class CueLexicon(BaseEstimator, TransformerMixin):
 
 
 def _tfidf(spec: Mapping, analyzer: str) -> TfidfVectorizer:
+    """A TF-IDF vectorizer from a ``features.word`` or ``features.char`` block (every key
+    comes from conf/features; there are no defaults here)."""
     return TfidfVectorizer(
         analyzer=analyzer,
-        ngram_range=tuple(spec.get("ngram_range", (1, 2))),
-        min_df=spec.get("min_df", 1),
-        max_df=spec.get("max_df", 1.0),
-        max_features=spec.get("max_features"),
-        sublinear_tf=bool(spec.get("sublinear_tf", True)),
-        lowercase=bool(spec.get("lowercase", True)),
+        ngram_range=tuple(spec["ngram_range"]),
+        min_df=spec["min_df"],
+        max_df=spec["max_df"],
+        max_features=spec["max_features"],
+        sublinear_tf=bool(spec["sublinear_tf"]),
+        lowercase=bool(spec["lowercase"]),
         stop_words=spec.get("stop_words"),
         token_pattern=r"(?u)\b\w[\w'-]*\b" if analyzer == "word" else None,
         dtype=np.float64,
@@ -68,11 +70,11 @@ def _tfidf(spec: Mapping, analyzer: str) -> TfidfVectorizer:
 def build_features(word: Mapping | None, char: Mapping | None = None, cues: Mapping | None = None) -> FeatureUnion:
     """A FeatureUnion of the enabled feature sets (each spec has ``enabled: bool``)."""
     parts = []
-    if word and word.get("enabled", True):
+    if word and word["enabled"]:
         parts.append(("word", _tfidf(word, "word")))
-    if char and char.get("enabled", False):
-        parts.append(("char", _tfidf(char, char.get("analyzer", "char_wb"))))
-    if cues and cues.get("enabled", False):
+    if char and char["enabled"]:
+        parts.append(("char", _tfidf(char, char["analyzer"])))
+    if cues and cues["enabled"]:
         parts.append(("cues", CueLexicon({k: list(v) for k, v in cues["lexicon"].items()})))
     if not parts:
         raise ValueError("no feature set is enabled")

@@ -12,6 +12,7 @@ Sentences are collected in one pass over the predictions, keeping at most
 
 from __future__ import annotations
 
+
 import base64
 import math
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
+from .predict import Prediction
 from .report import net_with_interval, share_with_interval
 
 TABLE_GROUPS = {"by_outlet": ("outlet",), "by_actor": ("actor",), "actor_by_outlet": ("actor", "outlet")}
@@ -44,12 +46,12 @@ class Evidence:
     in_training: bool
 
 
-def in_context(records: Iterable[Mapping]) -> Iterator[tuple[Mapping | None, Mapping, Mapping | None]]:
+def in_context(records: Iterable[Prediction]) -> Iterator[tuple[Prediction | None, Prediction, Prediction | None]]:
     """Each record with the one before and after it in the same article (None at the edges)."""
     previous, current = None, None
     for record in records:
         if current is not None:
-            same = record.get("doc_id") == current.get("doc_id")
+            same = record.doc_id == current.doc_id
             yield previous, current, record if same else None
             previous = current if same else None
         current = record
@@ -57,19 +59,17 @@ def in_context(records: Iterable[Mapping]) -> Iterator[tuple[Mapping | None, Map
         yield previous, current, None
 
 
-def _evidence(before: Mapping | None, record: Mapping, after: Mapping | None, outlet_column: str) -> Evidence:
-    label = record["label"]
+def _evidence(before: Prediction | None, record: Prediction, after: Prediction | None, outlet_column: str) -> Evidence:
+    probability = record.probability
     return Evidence(
-        sentence_id=str(record.get("id", "")), doc_id=str(record.get("doc_id", "")),
-        title=str(record.get("title") or ""), outlet=str(record.get(outlet_column) or ""),
-        date=str(record.get("date") or ""), sent_idx=int(record.get("sent_idx", 0)), text=str(record["text"]),
-        before=str(before["text"]) if before else "", after=str(after["text"]) if after else "",
-        holders=tuple(record.get("actors") or ()), label=label,
-        probability=float((record.get("proba") or {}).get(label, math.nan)),
-        in_training=bool(record.get("in_training")))
+        sentence_id=record.id, doc_id=record.doc_id, title=record.title, outlet=record.group(outlet_column),
+        date=record.date, sent_idx=record.sent_idx, text=record.text,
+        before=before.text if before else "", after=after.text if after else "",
+        holders=tuple(record.actors), label=record.label,
+        probability=math.nan if probability is None else probability, in_training=record.in_training)
 
 
-def collect_evidence(records: Iterable[Mapping], outlet_column: str = "outlet", max_per_cell: int = 25,
+def collect_evidence(records: Iterable[Prediction], outlet_column: str = "outlet", max_per_cell: int = 25,
                      shown: Mapping[str, set[tuple]] | None = None) -> dict[str, dict[tuple, list[Evidence]]]:
     """For each table, ``(group ..., label) -> sentences`` (the first ``max_per_cell`` in corpus
     order); with ``shown``, only for the groups the page shows (table name -> group tuples)."""
@@ -84,10 +84,10 @@ def collect_evidence(records: Iterable[Mapping], outlet_column: str = "outlet", 
 
     for before, record, after in in_context(records):
         item = _evidence(before, record, after, outlet_column)
-        keep("by_outlet", (record.get(outlet_column) or "", item.label), item)
+        keep("by_outlet", (item.outlet, item.label), item)
         for actor in item.holders:
             keep("by_actor", (actor, item.label), item)
-            keep("actor_by_outlet", (actor, record.get(outlet_column) or "", item.label), item)
+            keep("actor_by_outlet", (actor, item.outlet, item.label), item)
     return cells
 
 

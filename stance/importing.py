@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from .annotations import Annotation, _records, parse_annotation
-from .corpus import read_utf8
+from .annotations import Annotation, parse_annotation, read_records
+from .files import parse_json, read_utf8
 from .errors import AnnotationError
 from .segment import sentence_id
 
-FORMATS = ("auto", "spec", "doccano", "label_studio")
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def _one_label(values: Sequence[object], path: Path, where: int | str) -> str:
 
 def _spec_rows(path: Path, text: str) -> list[ToolRow]:
     rows = []
-    for line, record in _records(path, text):
+    for line, record in read_records(path, text):
         rows.append(ToolRow(line, _text(record.get("text")), _text(record.get("label")), _text(record.get("doc_id")),
                             _text(record.get("id")), _actors(record.get("actors")),
                             _text(record.get("annotator")), _text(record.get("note"))))
@@ -156,10 +155,7 @@ def _label_studio_task(task: dict, path: Path, where: str, from_name: str | None
 def _label_studio_rows(path: Path, text: str, from_name: str | None) -> list[ToolRow]:
     """Label Studio's JSON export: an array of tasks with ``data`` and ``annotations``;
     cancelled annotations are ignored and one marked ground truth wins."""
-    try:
-        tasks = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise AnnotationError(f"not valid JSON ({err.msg})", path, err.lineno) from None
+    tasks = parse_json(text, path, None, AnnotationError)
     if not isinstance(tasks, list):
         raise AnnotationError("expected a JSON array of tasks (Label Studio's JSON export)", path)
     rows = []
@@ -171,21 +167,48 @@ def _label_studio_rows(path: Path, text: str, from_name: str | None) -> list[Too
     return rows
 
 
-def detect_format(path: Path, text: str) -> str:
-    """spec for CSV, label_studio for a JSON array, doccano for JSONL whose labels are
-    lists, spec otherwise."""
-    if path.suffix.lower() == ".csv":
-        return "spec"
-    if text.lstrip().startswith("["):
-        return "label_studio"
+def _doccano_reader(path: Path, text: str, control: str | None) -> list[ToolRow]:
+    return _doccano_rows(path, list(read_records(path, text)))
+
+
+def _spec_reader(path: Path, text: str, control: str | None) -> list[ToolRow]:
+    return _spec_rows(path, text)
+
+
+@dataclass(frozen=True)
+class Format:
+    """An annotation tool's export: ``read(path, text, choices_control) -> rows`` and
+    ``looks_like(path, text, first_record)`` for ``importing.format=auto``."""
+
+    read: Callable[[Path, str, str | None], list[ToolRow]]
+    looks_like: Callable[[Path, str, dict | None], bool]
+
+
+def _first_record(text: str) -> dict | None:
     for raw in text.splitlines():
-        try:
-            record = json.loads(raw) if raw.strip() else None
-        except json.JSONDecodeError:
-            return "spec"  # the spec reader names the bad line
-        if isinstance(record, dict) and ("label" in record or "labels" in record):
-            return "doccano" if isinstance(record.get("label", record.get("labels")), list) else "spec"
-    return "spec"
+        if raw.strip():
+            try:
+                record = json.loads(raw)
+            except (json.JSONDecodeError, RecursionError):
+                return None
+            return record if isinstance(record, dict) else None
+    return None
+
+
+# Annotation tools' export formats, tried in this order by importing.format=auto; to add a
+# tool, write a reader and add an entry (the queue's files for it are stance.queue.EXPORTS).
+FORMATS: dict[str, Format] = {
+    "label_studio": Format(_label_studio_rows, lambda path, text, first: text.lstrip().startswith("[")),
+    "doccano": Format(_doccano_reader, lambda path, text, first: path.suffix.lower() != ".csv" and first is not None
+                      and isinstance(first.get("label", first.get("labels")), list)),
+    "spec": Format(_spec_reader, lambda path, text, first: True),
+}
+
+
+def detect_format(path: Path, text: str) -> str:
+    """The first format in :data:`FORMATS` whose export this looks like."""
+    first = None if path.suffix.lower() == ".csv" else _first_record(text)
+    return next(name for name, fmt in FORMATS.items() if fmt.looks_like(path, text, first))
 
 
 def read_export(path: str | Path, fmt: str = "auto", label_studio_from_name: str | None = None
@@ -193,22 +216,15 @@ def read_export(path: str | Path, fmt: str = "auto", label_studio_from_name: str
     """Read a whole export file; returns the format read and its rows. With several
     Choices tags in a Label Studio project, ``label_studio_from_name`` names the stance one."""
     source = Path(path)
-    if fmt not in FORMATS:
-        raise AnnotationError(f"unknown import format {fmt!r}; expected one of {', '.join(FORMATS)}", source)
+    if fmt != "auto" and fmt not in FORMATS:
+        raise AnnotationError(f"unknown import format {fmt!r}; expected auto or one of {', '.join(FORMATS)}", source)
     if not source.is_file():
         raise AnnotationError("file to import does not exist", source)
     text = read_utf8(source, AnnotationError)
-    if text.startswith("\ufeff"):
-        text = text[1:]  # a byte-order mark, as spreadsheet programs write
     if not text.strip():
         raise AnnotationError("empty file", source)
     fmt = detect_format(source, text) if fmt == "auto" else fmt
-    if fmt == "label_studio":
-        rows = _label_studio_rows(source, text, label_studio_from_name)
-    elif fmt == "doccano":
-        rows = _doccano_rows(source, list(_records(source, text)))
-    else:
-        rows = _spec_rows(source, text)
+    rows = FORMATS[fmt].read(source, text, label_studio_from_name)
     if not rows:
         raise AnnotationError("no rows in file", source)
     return fmt, rows

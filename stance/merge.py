@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .annotations import Annotation, file_sha256
-from .atomic import write_atomic
+from .annotations import Annotation
+from .errors import AnnotationError
+from .files import iter_jsonl, sha256, write_atomic
 
 POLICIES = ("stop", "keep", "replace")
 LOG_FILE = "imports.jsonl"
@@ -85,27 +86,27 @@ def describe_conflict(conflict: Conflict) -> str:
             f"    imported:     {side(conflict.imported)}{imported_from}")
 
 
-def snapshot_name(store: Path, sha256: str) -> str:
-    return f"{store.stem}-{sha256[:16]}{store.suffix}"
+def snapshot_name(store: Path, digest: str) -> str:
+    return f"{store.stem}-{digest[:16]}{store.suffix}"
 
 
 def keep_snapshot(store: Path) -> Path | None:
     """Copy the store, as it is now, to ``snapshots/`` next to it (once per content)."""
     if not store.is_file():
         return None
-    target = store.parent / SNAPSHOT_DIR / snapshot_name(store, file_sha256(store))
+    target = store.parent / SNAPSHOT_DIR / snapshot_name(store, sha256(store))
     if not target.is_file():
         write_atomic(target, lambda tmp: shutil.copyfile(store, tmp))
     return target
 
 
-def find_snapshot(folder: Path, sha256: str) -> Path | None:
+def find_snapshot(folder: Path, digest: str) -> Path | None:
     """A kept snapshot of an annotation store with this SHA-256, if any (checked)."""
     snapshots = folder / SNAPSHOT_DIR
     if not snapshots.is_dir():
         return None
-    for path in sorted(snapshots.glob(f"*-{sha256[:16]}.*")):
-        if file_sha256(path) == sha256:
+    for path in sorted(snapshots.glob(f"*-{digest[:16]}.*")):
+        if sha256(path) == digest:
             return path
     return None
 
@@ -137,3 +138,29 @@ def append_log(log: Path, entry: dict) -> Path:
     old = log.read_text(encoding="utf-8") if log.is_file() else ""
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     return write_atomic(log, lambda tmp: tmp.write_text(old + line, encoding="utf-8"))
+
+
+def store_lock(store: Path) -> Path:
+    """The lock file guarding an annotation store's read-merge-write (beside it)."""
+    return store.parent / f".{store.name}.lock"
+
+
+def reconcile_log(log: Path, store: Path) -> dict | None:
+    """After an interrupted import: the log is written before the store, so its last entry
+    may describe a store that was never written. If the store still has that entry's
+    ``store_sha256_before``, append a note that the import was not applied; returns it."""
+    if not log.is_file() or not store.is_file():
+        return None
+    last = None
+    for _, entry in iter_jsonl(log, AnnotationError):
+        last = entry
+    if not last or last.get("interrupted") or "store_sha256_after" not in last:
+        return None
+    current = sha256(store)
+    if current == last.get("store_sha256_after") or current != last.get("store_sha256_before"):
+        return None
+    note = {"time": last.get("time"), "interrupted": True, "file": last.get("file"),
+            "note": "the import above was interrupted before the store was written: it was not applied",
+            "store_sha256": current}
+    append_log(log, note)
+    return note

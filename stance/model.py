@@ -18,13 +18,13 @@ from .features import build_features
 def build_pipeline(features: Mapping, model: Mapping, seed: int) -> Pipeline:
     """An unfitted TF-IDF + logistic-regression pipeline."""
     union = build_features(features.get("word"), features.get("char"), features.get("cues"))
-    class_weight = model.get("class_weight")
+    class_weight = model["class_weight"]
     classifier = LogisticRegression(
-        C=float(model.get("C", 1.0)),
+        C=float(model["C"]),
         class_weight=dict(class_weight) if isinstance(class_weight, Mapping) else class_weight,
-        max_iter=int(model.get("max_iter", 2000)),
-        solver=str(model.get("solver", "lbfgs")),
-        tol=float(model.get("tol", 1e-6)),
+        max_iter=int(model["max_iter"]),
+        solver=str(model["solver"]),
+        tol=float(model["tol"]),
         random_state=seed,
     )
     return Pipeline([("features", union), ("classifier", classifier)])

@@ -1,10 +1,9 @@
 """Writing a run's report: tables, charts, the HTML page and the network exports.
 
-The edge between the ``report`` config group and the stages: :func:`report_options` turns
-the config into plain options, :func:`quantifier_for` checks the chosen method against the
-model card before anything is written, and :func:`publish` computes the tables from
-per-article tallies and writes every output atomically, streaming the predictions file
-again for the HTML page's sentences and the event list.
+:func:`publish` computes the tables from per-article tallies and writes every configured
+output atomically. Optional outputs are :data:`WRITERS`, a table from the name used in
+``report.outputs`` to a function of the report's :class:`Publication`; to add an output,
+write a function and add an entry (and a key in ``conf/report``).
 """
 
 from __future__ import annotations
@@ -16,18 +15,17 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig
 
-from . import charts, exports, html_report, store
+from . import charts, exports, html_report
 from .aggregate import StanceCounts, group_columns, stance_tables
-from .atomic import write_atomic, write_text_atomic
+from .card import ModelCard
 from .errors import ConfigError, CorpusError
+from .files import read_json, write_atomic, write_json, write_text_atomic
 from .intervals import Bootstrap
+from .predict import Prediction, read_predictions
 from .quantify import METHODS, Quantifier, rates_from_confusion
-from .report import TITLES, describe_method, format_tables, write_json, write_tables
-from .settings import plain
+from .report import TITLES, describe_method, format_tables, write_tables
 
-OUTPUTS = ("charts", "html", "events", "network")
 QUANTIFICATION_FILE = "quantification.json"
 
 
@@ -36,45 +34,21 @@ class ReportOptions:
     """The ``report`` config group as plain values."""
 
     labels: tuple[str, ...]
-    outlet_column: str = "outlet"
-    plus: str = "advocate"
-    minus: str = "caution"
-    method: str = "acc"
-    correct_in_sample: bool = False
-    bootstrap: Bootstrap = Bootstrap()
-    min_n: int = 5
-    min_articles: int = 3
-    print_tables: bool = True
-    max_rows: int | None = None
-    outputs: frozenset[str] = frozenset(OUTPUTS)
-    chart_rows: int | None = 30
-    html_rows: int | None = 500
-    sentences_per_cell: int = 25
-
-
-def report_options(cfg: DictConfig) -> ReportOptions:
-    """Plain report options from ``cfg.report`` (and the labels from ``cfg.annotations``)."""
-    report = plain(cfg.report)
-    if report.get("method") not in METHODS:
-        raise ConfigError(f"report.method={report.get('method')!r}; expected one of {', '.join(METHODS)}")
-    outputs = report.get("outputs") or {}
-    unknown = sorted(set(outputs) - set(OUTPUTS))
-    if unknown:
-        raise ConfigError(f"report.outputs has unknown entries {', '.join(unknown)}; expected {', '.join(OUTPUTS)}")
-    bootstrap = report.get("bootstrap") or {}
-    return ReportOptions(
-        labels=tuple(str(label) for label in cfg.annotations.labels),
-        outlet_column=str(report["outlet_column"]), plus=report["net"]["plus"], minus=report["net"]["minus"],
-        method=report["method"], correct_in_sample=bool(report.get("correct_in_sample", False)),
-        bootstrap=Bootstrap(int(bootstrap.get("n", 1000)), int(bootstrap.get("seed", cfg.seed)),
-                            float(report.get("confidence", 0.95))),
-        min_n=int(report.get("min_n", 0)), min_articles=int(report.get("min_articles", 0)),
-        print_tables=bool(report.get("print", True)), max_rows=report.get("max_rows"),
-        outputs=frozenset(name for name in OUTPUTS if outputs.get(name, True)),
-        chart_rows=(report.get("charts") or {}).get("max_rows", 30),
-        html_rows=(report.get("html") or {}).get("max_rows", 500),
-        sentences_per_cell=int((report.get("html") or {}).get("max_sentences_per_cell", 25)),
-    )
+    outlet_column: str
+    plus: str
+    minus: str
+    method: str
+    correct_in_sample: bool
+    bootstrap: Bootstrap
+    min_n: int
+    min_articles: int
+    print_tables: bool
+    max_rows: int | None
+    outputs: frozenset[str]
+    chart_rows: int | None
+    html_rows: int | None
+    sentences_per_cell: int
+    predictions: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -87,22 +61,22 @@ class ConfusionRecord:
     model_version: str | None
 
 
-def confusion_of_card(models_dir: Path, card: Mapping) -> ConfusionRecord:
+def confusion_of_card(models_dir: Path, card: ModelCard) -> ConfusionRecord:
     """The confusion matrix on a loaded model card."""
-    source = str(Path(models_dir) / str(card.get("version")) / store.CARD_FILE)
-    return ConfusionRecord(card.get("metrics", {}).get("confusion_matrix"), source, card.get("version"))
+    from .store import CARD_FILE
+
+    return ConfusionRecord(card.confusion_matrix, str(Path(models_dir) / card.version / CARD_FILE), card.version)
 
 
 def confusion_for_predictions(predictions: Path, models_dir: Path, version: str | None) -> ConfusionRecord:
     """The confusion matrix for an earlier run's predictions: the named model version's, else
     the one recorded beside the predictions (the model that labelled them), else the current model's."""
+    from . import store
+
     record_path = predictions.parent / QUANTIFICATION_FILE
     if version is None and record_path.is_file():
-        try:
-            record = json.loads(record_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise CorpusError(f"not valid JSON ({err})", record_path) from None
-        if record.get("confusion_matrix"):
+        record = read_json(record_path, CorpusError)
+        if isinstance(record, dict) and record.get("confusion_matrix"):
             return ConfusionRecord(record["confusion_matrix"], str(record_path), record.get("model_version"))
     version = version or store.current_version(models_dir)
     if version is None:
@@ -111,39 +85,17 @@ def confusion_for_predictions(predictions: Path, models_dir: Path, version: str 
 
 
 def quantifier_for(options: ReportOptions, confusion: ConfusionRecord) -> Quantifier:
-    """The configured quantifier; ACC fails here, before any output, when the model's
+    """The configured quantifier with what its method needs (:data:`stance.quantify.METHODS`);
+    a method needing error rates fails here, before any output, when the model's
     cross-validated confusion matrix is missing or lacks a label."""
     rates = None
-    if options.method == "acc":
+    if METHODS[options.method].needs_rates:
         if confusion.confusion is None:
-            raise ConfigError("no cross-validated confusion matrix for report.method=acc (a model card from "
-                              "`stance train` has one); use report.method=cc or pcc", confusion.source)
-        rates = rates_from_confusion(confusion.confusion, options.labels, confusion.source)
+            raise ConfigError(f"no cross-validated confusion matrix for report.method={options.method} (a model card "
+                              "from `stance train` has one); use report.method=cc or pcc", confusion.source)
+        rates = rates_from_confusion(confusion.confusion, options.labels, confusion.source, options.method)
         rates = tuple(map(tuple, rates.tolist()))
     return Quantifier(options.method, rates, options.correct_in_sample)
-
-
-def record_problem(record: Mapping, labels: Sequence[str]) -> str | None:
-    """What makes a predictions record unusable for the report, or None."""
-    if record.get("label") not in labels:
-        return f"unknown label {record.get('label')!r}"
-    for field in ("doc_id", "text"):
-        if not isinstance(record.get(field), str):
-            return f"missing field {field!r}"
-    if not isinstance(record.get("actors", []), list):
-        return "'actors' is not a list"
-    proba = record.get("proba")
-    if proba is not None and not (isinstance(proba, dict) and all(isinstance(p, (int, float)) for p in proba.values())):
-        return "'proba' is not a mapping of label to probability"
-    return None
-
-
-def read_predictions(path: Path) -> Iterator[dict]:
-    """The records of a predictions.jsonl file, one at a time (checked by the caller)."""
-    with path.open(encoding="utf-8") as handle:
-        for raw in handle:
-            if raw.strip():
-                yield json.loads(raw)
 
 
 def in_sample_note(options: ReportOptions, quantifier: Quantifier, counts: StanceCounts) -> str | None:
@@ -161,6 +113,76 @@ def interval_note(options: ReportOptions) -> str:
             f"(< {options.min_n}) or few articles (< {options.min_articles}).")
 
 
+@dataclass(frozen=True)
+class Publication:
+    """Everything a writer may use: the options, the computed tables, how shares were
+    estimated, the predictions file (streamed again by writers that list sentences), the
+    run's facts and notes, and the output folder."""
+
+    options: ReportOptions
+    quantifier: Quantifier
+    tables: Mapping[str, pd.DataFrame]
+    method: str
+    predictions: Path
+    facts: Sequence[tuple[str, str]]
+    notes: Sequence[str]
+    n_sentences: int
+    out_dir: Path
+
+    def records(self) -> Iterator[Prediction]:
+        return read_predictions(self.predictions, self.options.labels)
+
+
+def _chart_images(pub: Publication) -> dict[str, bytes]:
+    """Both charts as PNG bytes, keyed like the tables they draw."""
+    options = pub.options
+    caption = f"{pub.quantifier.method.upper()}, {options.bootstrap.confidence:.0%} article-bootstrap intervals"
+    group = options.outlet_column
+    return {
+        "by_outlet": charts.share_chart(pub.tables["by_outlet"], group, list(options.labels), options.plus,
+                                        options.minus, f"Stance shares by {group.replace('_', ' ')} - {caption}",
+                                        options.chart_rows),
+        "by_actor": charts.net_stance_chart(pub.tables["by_actor"], "actor", f"Net stance by actor - {caption}",
+                                            options.plus, options.minus, options.chart_rows),
+    }
+
+
+def write_charts(pub: Publication) -> list[Path]:
+    return [write_atomic(pub.out_dir / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
+            for name, png in _chart_images(pub).items()]
+
+
+def write_html(pub: Publication) -> list[Path]:
+    options = pub.options
+    shown = {name: set(table[group_columns(table)].head(options.html_rows).itertuples(index=False, name=None))
+             for name, table in pub.tables.items()}  # sentences only for the rows the page shows
+    evidence = html_report.collect_evidence(pub.records(), options.outlet_column, options.sentences_per_cell, shown)
+    run = [*pub.facts, ("shares", pub.method), ("sentences", str(pub.n_sentences)), ("predictions", str(pub.predictions))]
+    page = html_report.render_report("Stance report", run, pub.notes, pub.tables, TITLES, _chart_images(pub), evidence,
+                                     list(options.labels), options.outlet_column, options.html_rows)
+    return [write_text_atomic(pub.out_dir / "report.html", page)]
+
+
+def write_events(pub: Publication) -> list[Path]:
+    exports.write_event_list(pub.out_dir / "events.csv", pub.records())
+    return [pub.out_dir / "events.csv"]
+
+
+def write_network(pub: Publication) -> list[Path]:
+    graph = exports.actor_stance_graphml(pub.tables["by_actor"], list(pub.options.labels), pub.quantifier.method)
+    return [write_text_atomic(pub.out_dir / "actor_stance.graphml", graph)]
+
+
+# The optional outputs, by the name ``report.outputs`` switches them with. To add one, add an entry.
+WRITERS: dict[str, Callable[[Publication], list[Path]]] = {
+    "charts": write_charts,
+    "html": write_html,
+    "events": write_events,
+    "network": write_network,
+}
+OUTPUTS = tuple(WRITERS)
+
+
 def _quantification_record(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord,
                            counts: StanceCounts) -> dict:
     """How this run's shares and intervals were computed, for ``quantification.json``."""
@@ -174,25 +196,12 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
             "n_sentences": int(sum(counts.sentences.values())), "n_in_training": counts.in_training}
 
 
-def _charts(options: ReportOptions, quantifier: Quantifier, tables: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
-    """Both charts as PNG bytes, keyed like the tables they draw."""
-    caption = f"{quantifier.method.upper()}, {options.bootstrap.confidence:.0%} article-bootstrap intervals"
-    group = options.outlet_column
-    return {
-        "by_outlet": charts.share_chart(tables["by_outlet"], group, list(options.labels), options.plus, options.minus,
-                                        f"Stance shares by {group.replace('_', ' ')} - {caption}", options.chart_rows),
-        "by_actor": charts.net_stance_chart(tables["by_actor"], "actor", f"Net stance by actor - {caption}",
-                                            options.plus, options.minus, options.chart_rows),
-    }
-
-
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
             say: Callable[[str], None] = print) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
-    ``out_dir``; the HTML page and the event list stream ``predictions`` again."""
-    labels = list(options.labels)
-    tables = stance_tables(counts, labels, options.outlet_column, options.plus, options.minus,
+    ``out_dir``; writers that list sentences stream ``predictions`` again."""
+    tables = stance_tables(counts, list(options.labels), options.outlet_column, options.plus, options.minus,
                            quantifier=quantifier, bootstrap=options.bootstrap, min_n=options.min_n,
                            min_articles=options.min_articles)
     method = describe_method(quantifier, options.bootstrap)
@@ -202,34 +211,14 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     written.append(write_json(out_dir / QUANTIFICATION_FILE, record))
     if options.print_tables:
         say(format_tables(tables, method, options.max_rows))
-    pngs = _charts(options, quantifier, tables) if {"charts", "html"} & options.outputs else {}
-    if "charts" in options.outputs:
-        written += [write_atomic(out_dir / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
-                    for name, png in pngs.items()]
     in_sample = in_sample_note(options, quantifier, counts)
-    if "html" in options.outputs:
-        shown = {name: set(table[group_columns(table)].head(options.html_rows).itertuples(index=False, name=None))
-                 for name, table in tables.items()}  # sentences only for the rows the page shows
-        evidence = html_report.collect_evidence(read_predictions(predictions), options.outlet_column,
-                                                options.sentences_per_cell, shown)
-        run = [*facts, ("shares", method), ("sentences", str(record["n_sentences"])), ("predictions", str(predictions))]
-        notes = [note for note in (in_sample, interval_note(options)) if note]
-        page = html_report.render_report("Stance report", run, notes, tables, TITLES, pngs, evidence, labels,
-                                         options.outlet_column, options.html_rows)
-        written.append(write_text_atomic(out_dir / "report.html", page))
-    if "events" in options.outputs:
-        exports.write_event_list(out_dir / "events.csv", read_predictions(predictions))
-        written.append(out_dir / "events.csv")
-    if "network" in options.outputs:
-        graph = exports.actor_stance_graphml(tables["by_actor"], labels, quantifier.method)
-        written.append(write_text_atomic(out_dir / "actor_stance.graphml", graph))
+    notes = [note for note in (in_sample, interval_note(options)) if note]
+    publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
+                              out_dir)
+    for name, writer in WRITERS.items():
+        if name in options.outputs:
+            written += writer(publication)
     if in_sample:
         say(f"Note: {in_sample}")
     say("Wrote " + ", ".join(path.name for path in written))
     return tables
-
-
-def prepare_report(cfg: DictConfig, confusion: ConfusionRecord) -> tuple[ReportOptions, Quantifier]:
-    """Report options and quantifier from the config, checked before a command writes anything."""
-    options = report_options(cfg)
-    return options, quantifier_for(options, confusion)

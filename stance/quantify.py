@@ -8,7 +8,12 @@ advocate share of a neutral-heavy outlet. Three estimators, as pure numeric func
 - ``pcc``: mean predicted probabilities;
 - ``acc``: CC corrected with the misclassification rates measured by cross-validation,
   solving ``rates @ p = observed`` for the true shares ``p`` by least squares constrained
-  to the simplex (shares in [0, 1] summing to 1).
+  to the simplex (shares in [0, 1] summing to 1);
+- ``pacc``: PCC corrected the same way with the cross-validated *probabilistic* rates (the
+  mean predicted probability of each label among sentences of each true label).
+
+:data:`METHODS` lists them with what each needs from the model card; to add a method, write
+its estimator and add an entry.
 
 All estimators work on *tallies*: arrays ``[..., 4, k]`` whose rows are, per label, the
 count of predicted labels, that count among in-sample sentences, the sum of predicted
@@ -21,17 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
 
-METHODS = {
-    "cc": "classify-and-count",
-    "pcc": "probabilistic classify-and-count",
-    "acc": "adjusted classify-and-count",
-}
 TALLY_ROWS = ("count", "count_in_training", "proba", "proba_in_training")
 COUNT, COUNT_IN, PROBA, PROBA_IN = range(len(TALLY_ROWS))
 
@@ -46,21 +46,22 @@ def misclassification_rates(confusion: Sequence[Sequence[float]]) -> np.ndarray:
     return (matrix / support[:, None]).T
 
 
-def rates_from_confusion(confusion: Mapping, labels: Sequence[str], source: str) -> np.ndarray:
-    """Misclassification rates in ``labels`` order from a model card's ``confusion_matrix``
-    entry (``labels``, ``rows_gold_columns_predicted``); ``source`` names the card in errors."""
+def rates_from_confusion(confusion: Mapping, labels: Sequence[str], source: str, method: str = "acc") -> np.ndarray:
+    """Misclassification rates in ``labels`` order from a model card's confusion entry
+    (``labels``, ``rows_gold_columns_predicted``: counts, or summed probabilities for PACC);
+    ``source`` names the card in errors."""
     card_labels = list(confusion.get("labels") or [])
     matrix = confusion.get("rows_gold_columns_predicted")
     missing = [label for label in labels if label not in card_labels]
     if matrix is None or missing:
         raise ConfigError(f"the cross-validated confusion matrix {'lacks labels ' + ', '.join(missing) if missing else 'is missing'}"
-                          "; report.method=acc needs it (use report.method=cc or pcc, or retrain)", source)
+                          f"; report.method={method} needs it (use report.method=cc or pcc, or retrain)", source)
     order = [card_labels.index(label) for label in labels]
     reordered = np.asarray(matrix, dtype=float)[np.ix_(order, order)]
     empty = [label for label, row in zip(labels, reordered) if row.sum() <= 0]
     if empty:
         raise ConfigError(f"cross-validation saw no gold {', '.join(empty)} sentence, so its error rates are "
-                          "unknown; report.method=acc cannot correct for it (use cc or pcc)", source)
+                          f"unknown; report.method={method} cannot correct for it (use cc or pcc)", source)
     return misclassification_rates(reordered)
 
 
@@ -119,10 +120,64 @@ def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return numerator / np.where(denominator > 0, denominator, 1)[..., None]
 
 
+def _in_sample(tallies: np.ndarray, row: int, correct_in_sample: bool) -> np.ndarray:
+    """What in-sample sentences contribute as labelled (nothing when they are corrected too)."""
+    return np.zeros_like(tallies[..., COUNT, :]) if correct_in_sample else tallies[..., row, :]
+
+
+def _cc(tallies: np.ndarray, rates: np.ndarray | None, correct_in_sample: bool) -> np.ndarray:
+    counts = tallies[..., COUNT, :]
+    return _safe_divide(counts, counts.sum(axis=-1))
+
+
+def _pcc(tallies: np.ndarray, rates: np.ndarray | None, correct_in_sample: bool) -> np.ndarray:
+    n = tallies[..., COUNT, :].sum(axis=-1)
+    kept = _in_sample(tallies, COUNT_IN, correct_in_sample)
+    proba = tallies[..., PROBA, :] - (0 if correct_in_sample else tallies[..., PROBA_IN, :])
+    return _safe_divide(proba + kept, n)
+
+
+def _adjusted(row: int, row_in: int) -> Callable[[np.ndarray, np.ndarray | None, bool], np.ndarray]:
+    """ACC (on counts) or PACC (on probabilities): the out-of-sample part corrected with the
+    rates, the in-sample part counted as labelled."""
+    def estimate(tallies: np.ndarray, rates: np.ndarray | None, correct_in_sample: bool) -> np.ndarray:
+        n = tallies[..., COUNT, :].sum(axis=-1)
+        kept = _in_sample(tallies, COUNT_IN, correct_in_sample)
+        observed_part = tallies[..., row, :] - (0 if correct_in_sample else tallies[..., row_in, :])
+        n_corrected = observed_part.sum(axis=-1)
+        observed = _safe_divide(observed_part, n_corrected)
+        adjusted = adjusted_classify_and_count(observed, np.asarray(rates)) * n_corrected[..., None]
+        return _safe_divide(adjusted + kept, n)
+    return estimate
+
+
+@dataclass(frozen=True)
+class Method:
+    """A quantification method: its name, what it needs (``rates``: the model card entry it
+    corrects with, or None) and its estimator ``(tallies, rates, correct_in_sample) -> shares``."""
+
+    title: str
+    rates: str | None
+    estimate: Callable[[np.ndarray, np.ndarray | None, bool], np.ndarray]
+
+    @property
+    def needs_rates(self) -> bool:
+        return self.rates is not None
+
+
+# To add a quantification method, add an entry (and name it in conf/report's comment).
+METHODS: dict[str, Method] = {
+    "cc": Method("classify-and-count", None, _cc),
+    "pcc": Method("probabilistic classify-and-count", None, _pcc),
+    "acc": Method("adjusted classify-and-count", "confusion_matrix", _adjusted(COUNT, COUNT_IN)),
+    "pacc": Method("probabilistic adjusted classify-and-count", "probability_confusion", _adjusted(PROBA, PROBA_IN)),
+}
+
+
 @dataclass(frozen=True)
 class Quantifier:
-    """How shares are estimated: ``method`` (cc, pcc, acc), the misclassification rates
-    ACC corrects with, and whether in-sample sentences are corrected too.
+    """How shares are estimated: ``method`` (a key of :data:`METHODS`), the misclassification
+    rates it corrects with, and whether in-sample sentences are corrected too.
 
     In-sample sentences (in the model's training annotations) carry labels the model was fit
     to, not predictions with cross-validated error rates; by default they count as labelled.
@@ -135,26 +190,15 @@ class Quantifier:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ConfigError(f"report.method={self.method!r}; expected one of {', '.join(METHODS)}")
-        if self.method == "acc" and self.rates is None:
-            raise ConfigError("report.method=acc needs the model's cross-validated confusion matrix")
+        if METHODS[self.method].needs_rates and self.rates is None:
+            raise ConfigError(f"report.method={self.method} needs the model's cross-validated confusion matrix")
 
     @property
     def name(self) -> str:
-        return f"{METHODS[self.method]} ({self.method.upper()})"
+        return f"{METHODS[self.method].title} ({self.method.upper()})"
 
     def shares(self, tallies: np.ndarray) -> np.ndarray:
         """Estimated shares ``[..., k]`` from tallies ``[..., 4, k]`` (see module docstring)."""
         tallies = np.asarray(tallies, dtype=float)
-        counts = tallies[..., COUNT, :]
-        n = counts.sum(axis=-1)
-        if self.method == "cc":
-            return _safe_divide(counts, n)
-        kept = np.zeros_like(counts) if self.correct_in_sample else tallies[..., COUNT_IN, :]
-        if self.method == "pcc":
-            proba = tallies[..., PROBA, :] - (0 if self.correct_in_sample else tallies[..., PROBA_IN, :])
-            return _safe_divide(proba + kept, n)
-        corrected = counts - kept
-        n_corrected = corrected.sum(axis=-1)
-        observed = _safe_divide(corrected, n_corrected)
-        adjusted = adjusted_classify_and_count(observed, np.asarray(self.rates)) * n_corrected[..., None]
-        return _safe_divide(adjusted + kept, n)
+        rates = None if self.rates is None else np.asarray(self.rates)
+        return METHODS[self.method].estimate(tallies, rates, self.correct_in_sample)

@@ -16,16 +16,16 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.preprocessing import normalize
 
-from .atomic import write_text_atomic
+from .files import write_text_atomic
 from .model import predict_proba
-from .predict import AnalysedSentence
+from .analysis import AnalysedSentence
 
 METHODS = ("margin", "entropy", "least_confident")
 CSV_COLUMNS = ("rank", "id", "doc_id", "outlet", "title", "previous", "text", "next", "label", "actors",
@@ -205,12 +205,19 @@ def label_studio_config(labels: Sequence[str], control: str = "stance") -> str:
 """
 
 
-def write_queue(out_dir: str | Path, items: Sequence[QueueItem], labels: Sequence[str]) -> dict[str, Path]:
-    """Write the queue in every format; returns the paths by format."""
+# The files a queue is written as, for each annotation tool: name -> (file, writer of
+# (items, labels)). `stance import` reads each tool's export back (stance.importing.FORMATS).
+EXPORTS: dict[str, tuple[str, Callable[[Sequence[QueueItem], Sequence[str]], str]]] = {
+    "csv": ("queue.csv", lambda items, labels: queue_csv(items)),
+    "doccano": ("queue_doccano.jsonl", lambda items, labels: queue_doccano(items)),
+    "label_studio": ("queue_label_studio.json", lambda items, labels: queue_label_studio(items)),
+    "label_studio_config": ("label_studio_config.xml", lambda items, labels: label_studio_config(labels)),
+}
+
+
+def write_queue(out_dir: str | Path, items: Sequence[QueueItem], labels: Sequence[str], stem: str = "queue"
+                ) -> dict[str, Path]:
+    """Write the queue in every format of :data:`EXPORTS`; returns the paths by format."""
     out = Path(out_dir)
-    return {
-        "csv": write_text_atomic(out / "queue.csv", queue_csv(items)),
-        "doccano": write_text_atomic(out / "queue_doccano.jsonl", queue_doccano(items)),
-        "label_studio": write_text_atomic(out / "queue_label_studio.json", queue_label_studio(items)),
-        "label_studio_config": write_text_atomic(out / "label_studio_config.xml", label_studio_config(labels)),
-    }
+    return {name: write_text_atomic(out / file_name.replace("queue", stem, 1), writer(items, labels))
+            for name, (file_name, writer) in EXPORTS.items()}

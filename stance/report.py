@@ -10,7 +10,7 @@ from typing import Mapping
 import pandas as pd
 
 from .aggregate import group_columns
-from .atomic import write_atomic, write_text_atomic
+from .files import write_atomic, write_text_atomic
 from .intervals import Bootstrap
 from .quantify import Quantifier
 
@@ -84,7 +84,3 @@ def write_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> lis
     """Write each table to ``<out_dir>/<name>.csv``."""
     return [write_csv(Path(out_dir) / f"{name}.csv", table) for name, table in tables.items()]
 
-
-def write_json(path: str | Path, payload: object) -> Path:
-    """Write JSON (sorted keys, indented) atomically."""
-    return write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .atomic import write_text_atomic
+from .files import write_text_atomic
 from .settings import PROJECT_ROOT
 
 SCRIPT_NAME = "reproduce.sh"

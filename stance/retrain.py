@@ -19,7 +19,6 @@ from .evaluate import LabelledSet, fit_predict
 from .metrics import classification_report, most_confused, summarize_folds
 
 MODELS = ("current", "candidate")
-PROMOTION_POLICIES = ("never", "if_none", "if_better", "always")
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ def _fit_and_predict(setup: Setup, data: LabelledSet, ids: Sequence[str], train:
     labels = [setup.labels_by_id[ids[i]] for i in rows]
     test_texts = [data.texts[i] for i in test]
     if len(set(labels)) >= 2:
-        return fit_predict(setup.make_pipeline, texts, labels, test_texts), len(rows), ""
+        predicted, _ = fit_predict(setup.make_pipeline, texts, labels, test_texts, sorted(set(labels)))
+        return predicted, len(rows), ""
     fallback = labels[0] if labels else Counter(setup.labels_by_id.values()).most_common(1)[0][0]
     return [fallback] * len(test), len(rows), f"trained on {len(set(labels))} label(s); predicts {fallback!r}"
 
@@ -122,19 +122,3 @@ def side_by_side(comparison: dict, labels: Sequence[str]) -> str:
         lines.append(f"    {old['fold']:<24} n={old['n_test']:<4} {old['macro_f1']:.3f} -> {cand['macro_f1']:.3f}"
                      f"  (trained on {old['n_train']} vs {cand['n_train']})" + (f"  [{notes}]" if notes else ""))
     return "\n".join(lines)
-
-
-def promotion(policy: str, comparison: dict, has_current: bool) -> tuple[bool, str]:
-    """Whether the candidate becomes current under ``store.promote``, and why; if_better
-    compares the two on the same folds, never the figures on their cards."""
-    if policy not in PROMOTION_POLICIES:
-        raise ValueError(f"store.promote={policy!r}; expected {', '.join(PROMOTION_POLICIES)}")
-    old, new = comparison["current"]["macro_f1"], comparison["candidate"]["macro_f1"]
-    if policy == "always":
-        return True, "store.promote=always"
-    if policy == "if_none":
-        return (not has_current), "store.promote=if_none" + (" and there is a current model" if has_current else "")
-    if policy == "if_better":
-        better = new > old
-        return better, f"same-fold macro-F1 {new:.3f} {'>' if better else '<='} {old:.3f}"
-    return False, "store.promote=never"

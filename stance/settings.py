@@ -1,63 +1,434 @@
-"""The edge between Hydra and the stages: turn a composed config into plain values.
+"""The configuration as plain, checked values: one frozen dataclass per config group.
 
-Only the CLI and the command functions call this module; no stage sees a DictConfig.
+The CLI resolves Hydra's config into plain dictionaries and calls :func:`from_config` once;
+every value is checked here, and a bad one stops the command with the one-line error of
+SPEC section 5 (``config: model.C='abc' is not a number``) before anything is read or
+written. Defaults live only in ``conf/``: a key missing here is a broken config file.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from omegaconf import DictConfig, OmegaConf
+from .errors import ConfigError
 
-from .actors import Cues, HolderFinder, load_gazetteer
-from .clean import CleanOptions, clean_options
-from .segment import make_segmenter
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
 
-if not OmegaConf.has_resolver("project"):
-    # ${project:data/corpus} -> an absolute path inside the project checkout
-    OmegaConf.register_new_resolver("project", lambda relative="": str(PROJECT_ROOT / relative))
+PROMOTION_POLICIES = ("never", "if_none", "if_better", "always")
+SOLVERS = ("lbfgs", "newton-cg", "newton-cholesky", "sag", "saga", "liblinear")
+MAX_PATTERN_CHARS = 1000
 
 
-def plain(node: Any) -> Any:
-    """A config node as plain Python containers."""
-    if isinstance(node, DictConfig) or OmegaConf.is_list(node):
-        return OmegaConf.to_container(node, resolve=True)
-    return node
-
-
-def user_path(value: str | None) -> Path | None:
-    """A path the user gave, resolved against the directory they launched from."""
-    if value in (None, ""):
-        return None
-    path = Path(str(value)).expanduser()
-    if path.is_absolute():
-        return path
+def shown_path(path: str | Path) -> str:
+    """A path as recorded in metrics and cards: relative to the project when inside it,
+    so a shipped card names no one's home folder."""
     try:
-        from hydra.utils import to_absolute_path
-
-        return Path(to_absolute_path(str(path)))
-    except ValueError:  # no Hydra app running (tests compose configs directly)
-        return path.resolve()
+        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
-def cleaning(cfg: DictConfig) -> CleanOptions:
-    """Cleaning options from ``cfg.clean``."""
-    return clean_options(**plain(cfg.clean))
+class Section:
+    """One config group's values, read with type checks; errors name ``group.key``."""
+
+    def __init__(self, raw: Any, name: str, base: Path):
+        if not isinstance(raw, Mapping):
+            raise ConfigError(f"config: {name} must be a group of settings, not {raw!r}")
+        self.raw, self.name, self.base = raw, name, base
+
+    def _get(self, key: str) -> Any:
+        if key not in self.raw:
+            raise ConfigError(f"config: {self.name}.{key} is missing (is conf/ complete?)")
+        return self.raw[key]
+
+    def fail(self, key: str, expected: str) -> ConfigError:
+        return ConfigError(f"config: {self.name}.{key}={self.raw.get(key)!r}: expected {expected}")
+
+    def text(self, key: str, choices: tuple[str, ...] | None = None, optional: bool = False) -> str | None:
+        value = self._get(key)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or \
+                (isinstance(value, str) and not value.strip() and not optional):
+            raise self.fail(key, "one of " + ", ".join(choices) if choices else "a non-empty text")
+        value = str(value).strip()
+        if optional and not value:
+            return None
+        if "\n" in value or "\x00" in value:
+            raise self.fail(key, "a single line of text")
+        if choices is not None and value not in choices:
+            raise self.fail(key, "one of " + ", ".join(choices))
+        return value
+
+    def number(self, key: str, minimum: float | None = None, maximum: float | None = None,
+               integer: bool = False, optional: bool = False, above: float | None = None) -> float | int | None:
+        value = self._get(key)
+        if value is None and optional:
+            return None
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and isinstance(value, float)
+                                                                              and not value.is_integer()):
+            raise self.fail(key, kind)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self.fail(key, f"{kind} (not NaN or infinite)")
+        if minimum is not None and value < minimum:
+            raise self.fail(key, f"{kind} >= {minimum:g}")
+        if maximum is not None and value > maximum:
+            raise self.fail(key, f"{kind} <= {maximum:g}")
+        if above is not None and value <= above:
+            raise self.fail(key, f"{kind} > {above:g}")
+        return int(value) if integer else float(value)
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key)
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false")
+        return value
+
+    def path(self, key: str, optional: bool = True) -> Path | None:
+        """A path the user gave, resolved against the folder they launched from."""
+        value = self._get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if optional:
+                return None
+            raise self.fail(key, "a path")
+        if not isinstance(value, str) or "\x00" in value or "\n" in value:
+            raise self.fail(key, "a path")
+        path = Path(value.strip()).expanduser()
+        return path if path.is_absolute() else (self.base / path)
+
+    def strings(self, key: str, optional: bool = False, allow_empty: bool = True) -> tuple[str, ...] | None:
+        value = self._get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, "a list of non-empty texts")
+        if not value and not allow_empty:
+            raise self.fail(key, "a non-empty list")
+        return tuple(str(v).strip() for v in value)
+
+    def patterns(self, key: str) -> tuple[str, ...]:
+        values = self.strings(key)
+        for pattern in values:
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise self.fail(key, f"patterns of at most {MAX_PATTERN_CHARS} characters")
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                raise ConfigError(f"config: {self.name}.{key}: pattern {pattern!r} is not a regular expression "
+                                  f"({err})") from None
+        return values
+
+    def group(self, key: str) -> "Section":
+        return Section(self._get(key), f"{self.name}.{key}", self.base)
 
 
-def tokenizer(cfg: DictConfig):
-    """The Punkt tokenizer from ``cfg.segment``."""
-    return make_segmenter(plain(cfg.segment.abbreviations), bool(cfg.segment.get("merge_fragments", True)),
-                          plain(cfg.segment.get("attribution_verbs") or []))
+# --- the groups ------------------------------------------------------------------------
 
 
-def holder_finder(cfg: DictConfig) -> HolderFinder:
-    """The gazetteer at ``cfg.actors.path`` with the configured cues."""
-    actors = load_gazetteer(user_path(cfg.actors.path))
-    cues = Cues(tuple(plain(cfg.actors.verbs)), int(cfg.actors.window), bool(cfg.actors.resolve_pronouns),
-                bool(cfg.actors.resolve_titles), bool(cfg.actors.report_candidates))
-    return HolderFinder(actors, cues)
+@dataclass(frozen=True)
+class CorpusSettings:
+    path: Path | None
+    batch_size: int
+    progress_min_articles: int
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    abbreviations: tuple[str, ...]
+    merge_fragments: bool
+    attribution_verbs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActorSettings:
+    path: Path | None
+    reporting_verbs: tuple[str, ...]
+    cues: tuple[str, ...]
+    window: int
+    resolve_pronouns: bool
+    resolve_titles: bool
+    report_candidates: bool
+
+
+@dataclass(frozen=True)
+class AnnotationSettings:
+    path: Path | None
+    labels: tuple[str, ...]
+    check_actors: bool
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    protocol: str
+    k: int
+    holdout_path: Path | None
+    f_avg_labels: tuple[str, ...] | None
+    group_column: str
+
+    def as_record(self) -> dict:
+        """The protocol as stored in metrics and cards."""
+        return {"protocol": self.protocol, "k": self.k, "group_column": self.group_column,
+                "holdout_path": str(self.holdout_path) if self.holdout_path else None,
+                "f_avg_labels": list(self.f_avg_labels) if self.f_avg_labels else None}
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    dir: Path
+    version: str | None
+    promote: str
+    sweep_promote: str
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    file: Path | None
+    format: str
+    label_map: dict
+    on_conflict: str
+    unlabelled: str
+    match_corpus: bool
+    annotator: str | None
+    by: str | None
+    label_studio_control: str | None
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    size: int
+    uncertainty: str
+    pool: int
+    diversity: float
+    max_similarity: float
+    min_words: int
+
+
+@dataclass(frozen=True)
+class AgreementSettings:
+    first: Path | None
+    second: Path | None
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    dir: Path | None
+    metric: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs, checked. ``features`` and ``model`` stay plain mappings:
+    they are recorded verbatim on model cards and compared across versions."""
+
+    command: str
+    seed: int
+    overrides: tuple[str, ...]
+    sweep: bool
+    corpus: CorpusSettings
+    clean: Any            # stance.clean.CleanOptions
+    segment: SegmentSettings
+    actors: ActorSettings
+    annotations: AnnotationSettings
+    features: dict
+    model: dict
+    eval: EvalSettings
+    report: Any           # stance.publish.ReportOptions
+    store: StoreSettings
+    importing: ImportSettings
+    queue: QueueSettings
+    agreement: AgreementSettings
+    compare: CompareSettings
+    benchmark: dict | None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.annotations.labels
+
+    def model_config(self) -> dict:
+        """The setup a model card records: features, model, seed and protocol."""
+        return {"features": self.features, "model": self.model, "seed": self.seed, "eval": self.eval.as_record()}
+
+
+# --- reading each group ----------------------------------------------------------------
+
+
+def _features(section: Section) -> dict:
+    blocks = {}
+    for name in ("word", "char"):
+        block = section.group(name)
+        low, high = _ngram_range(block)
+        analyzer = "word" if name == "word" else block.text("analyzer", ("char", "char_wb"))
+        min_df = block.number("min_df", minimum=0, above=0)
+        max_df = block.number("max_df", above=0)
+        if (min_df >= 1 and not float(min_df).is_integer()) or max_df > 1 and not float(max_df).is_integer():
+            raise block.fail("min_df" if min_df >= 1 else "max_df", "a fraction in (0, 1] or a whole count")
+        spec = {"enabled": block.flag("enabled"), "ngram_range": [low, high],
+                "min_df": int(min_df) if min_df >= 1 else float(min_df),
+                "max_df": int(max_df) if max_df > 1 else float(max_df),
+                "max_features": block.number("max_features", minimum=1, integer=True, optional=True),
+                "sublinear_tf": block.flag("sublinear_tf"), "lowercase": block.flag("lowercase")}
+        if name == "word":
+            spec["stop_words"] = block.text("stop_words", ("english",), optional=True)
+        else:
+            spec["analyzer"] = analyzer
+        blocks[name] = spec
+    cues = section.group("cues")
+    lexicon = cues.group("lexicon")
+    lexicon_values = {}
+    for category in lexicon.raw:
+        if not isinstance(category, str) or not category.strip():
+            raise lexicon.fail(str(category), "category names as text")
+        lexicon_values[category] = list(lexicon.strings(category, allow_empty=False))
+    blocks["cues"] = {"enabled": cues.flag("enabled"), "lexicon": lexicon_values}
+    if not any(block["enabled"] for block in blocks.values()):
+        raise ConfigError("config: no feature set is enabled; set one of features.word.enabled, "
+                          "features.char.enabled or features.cues.enabled to true")
+    # extra blocks (masking, negation ...) are passed through when the features stage knows them
+    for extra in sorted(set(section.raw) - {"word", "char", "cues"}):
+        value = section.raw[extra]
+        if not isinstance(value, Mapping):
+            raise section.fail(extra, "a group of settings")
+        blocks[extra] = dict(value)
+    return blocks
+
+
+def _ngram_range(block: Section) -> tuple[int, int]:
+    value = block.raw.get("ngram_range")
+    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                           for v in value) and 1 <= value[0] <= value[1] <= 10):
+        raise block.fail("ngram_range", "[low, high] with 1 <= low <= high <= 10")
+    return int(value[0]), int(value[1])
+
+
+def _model(section: Section) -> dict:
+    class_weight = section.raw.get("class_weight")
+    if class_weight not in (None, "balanced") and not (isinstance(class_weight, Mapping) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in class_weight.values())):
+        raise section.fail("class_weight", "null, balanced or a mapping of label to a positive weight")
+    return {"C": section.number("C", above=0), "class_weight": dict(class_weight) if isinstance(class_weight, Mapping)
+            else class_weight, "max_iter": section.number("max_iter", minimum=1, integer=True),
+            "solver": section.text("solver", SOLVERS), "tol": section.number("tol", above=0),
+            **{k: v for k, v in section.raw.items() if k not in ("C", "class_weight", "max_iter", "solver", "tol")}}
+
+
+def _report(section: Section, labels: tuple[str, ...], seed: int):
+    from .publish import OUTPUTS, ReportOptions
+    from .intervals import Bootstrap
+    from .quantify import METHODS
+
+    net = section.group("net")
+    plus, minus = net.text("plus", labels), net.text("minus", labels)
+    if plus == minus:
+        raise ConfigError(f"config: report.net.plus and report.net.minus are both {plus!r}; net stance needs two labels")
+    outputs = section.group("outputs")
+    unknown = sorted(set(outputs.raw) - set(OUTPUTS))
+    if unknown:
+        raise ConfigError(f"config: report.outputs has unknown entries {', '.join(map(str, unknown))}; "
+                          f"expected {', '.join(OUTPUTS)}")
+    bootstrap = section.group("bootstrap")
+    return ReportOptions(
+        labels=labels, outlet_column=section.text("outlet_column"), plus=plus, minus=minus,
+        method=section.text("method", tuple(METHODS)), correct_in_sample=section.flag("correct_in_sample"),
+        bootstrap=Bootstrap(bootstrap.number("n", minimum=0, maximum=1_000_000, integer=True),
+                            bootstrap.number("seed", minimum=0, integer=True),
+                            section.number("confidence", above=0, maximum=0.999)),
+        min_n=section.number("min_n", minimum=0, integer=True),
+        min_articles=section.number("min_articles", minimum=0, integer=True),
+        print_tables=section.flag("print"), max_rows=section.number("max_rows", minimum=1, integer=True, optional=True),
+        outputs=frozenset(name for name in OUTPUTS if outputs.flag(name)),
+        chart_rows=section.group("charts").number("max_rows", minimum=1, integer=True, optional=True),
+        html_rows=section.group("html").number("max_rows", minimum=1, integer=True, optional=True),
+        sentences_per_cell=section.group("html").number("max_sentences_per_cell", minimum=0, integer=True),
+        predictions=section.path("predictions"),
+    )
+
+
+def _clean(section: Section):
+    from .clean import CleanOptions
+
+    return CleanOptions(
+        drop_line_patterns=section.patterns("drop_line_patterns"),
+        strip_prefix_patterns=section.patterns("strip_prefix_patterns"),
+        closing_line_patterns=section.patterns("closing_line_patterns"),
+        closing_lines=section.number("closing_lines", minimum=0, integer=True),
+        max_boilerplate_chars=section.number("max_boilerplate_chars", minimum=1, integer=True),
+        caption_marker=section.text("caption_marker", optional=True) or "",
+        drop_author_bio=section.flag("drop_author_bio"), repair_entities=section.flag("repair_entities"),
+        normalize_quotes=section.flag("normalize_quotes"), collapse_spaces=section.flag("collapse_spaces"),
+    )
+
+
+def _label_map(section: Section, key: str) -> dict:
+    value = section.raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise section.fail(key, "a mapping of tool label names to project labels")
+    return dict(value)
+
+
+def from_config(raw: Mapping, base: Path) -> Settings:
+    """Plain, checked settings from the resolved config (a plain dict); relative paths are
+    resolved against ``base``, the folder the command was launched from."""
+    from .evaluate import PROTOCOLS
+    from .importing import FORMATS
+    from .merge import POLICIES
+    from .queue import METHODS as UNCERTAINTY
+
+    root = Section(raw, "config", base)
+    seed = root.number("seed", minimum=0, maximum=2**32 - 1, integer=True)
+    overrides = root.strings("overrides")
+    annotations = Section(raw.get("annotations"), "annotations", base)
+    labels = annotations.strings("labels", allow_empty=False)
+    if len(set(labels)) != len(labels) or len(labels) < 2:
+        raise annotations.fail("labels", "at least two different labels")
+    corpus, segment, actors = (Section(raw.get(n), n, base) for n in ("corpus", "segment", "actors"))
+    evaluation, store, importing = (Section(raw.get(n), n, base) for n in ("eval", "store", "importing"))
+    queue, agreement, compare = (Section(raw.get(n), n, base) for n in ("queue", "agreement", "compare"))
+    f_avg = evaluation.strings("f_avg_labels", optional=True)
+    if f_avg and set(f_avg) - set(labels):
+        raise evaluation.fail("f_avg_labels", f"labels from [{', '.join(labels)}]")
+    importing_format = importing.text("format", ("auto", *FORMATS))
+    benchmark = raw.get("benchmark")
+    if benchmark is not None and not isinstance(benchmark, Mapping):
+        raise root.fail("benchmark", "a group of settings")
+    return Settings(
+        command=root.text("command"), seed=seed, overrides=overrides, sweep=root.flag("sweep"),
+        corpus=CorpusSettings(corpus.path("path"), corpus.number("batch_size", minimum=1, integer=True),
+                              corpus.number("progress_min_articles", minimum=0, integer=True)),
+        clean=_clean(Section(raw.get("clean"), "clean", base)),
+        segment=SegmentSettings(segment.strings("abbreviations"), segment.flag("merge_fragments"),
+                                segment.strings("attribution_verbs")),
+        actors=ActorSettings(actors.path("path"), actors.strings("reporting_verbs"), actors.strings("verbs"),
+                             actors.number("window", minimum=1, maximum=200, integer=True),
+                             actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
+                             actors.flag("report_candidates")),
+        annotations=AnnotationSettings(annotations.path("path"), labels, annotations.flag("check_actors")),
+        features=_features(Section(raw.get("features"), "features", base)),
+        model=_model(Section(raw.get("model"), "model", base)),
+        eval=EvalSettings(evaluation.text("protocol", tuple(PROTOCOLS)),
+                          evaluation.number("k", minimum=2, maximum=1000, integer=True),
+                          evaluation.path("holdout_path"), f_avg,
+                          evaluation.text("group_column")),
+        report=_report(Section(raw.get("report"), "report", base), labels, seed),
+        store=StoreSettings(store.path("dir", optional=False), store.text("version", optional=True),
+                            store.text("promote", PROMOTION_POLICIES), store.text("sweep_promote", PROMOTION_POLICIES)),
+        importing=ImportSettings(importing.path("file"), importing_format, _label_map(importing, "label_map"),
+                                 importing.text("on_conflict", tuple(POLICIES)),
+                                 importing.text("unlabelled", ("skip", "error")), importing.flag("match_corpus"),
+                                 importing.text("annotator", optional=True), importing.text("by", optional=True),
+                                 importing.text("label_studio_control", optional=True)),
+        queue=QueueSettings(queue.number("size", minimum=1, integer=True), queue.text("uncertainty", tuple(UNCERTAINTY)),
+                            queue.number("pool", minimum=1, integer=True), queue.number("diversity", minimum=0),
+                            queue.number("max_similarity", minimum=0, maximum=1),
+                            queue.number("min_words", minimum=0, integer=True)),
+        agreement=AgreementSettings(agreement.path("first"), agreement.path("second")),
+        compare=CompareSettings(compare.path("dir"), compare.text("metric")),
+        benchmark=dict(benchmark) if benchmark is not None else None,
+    )

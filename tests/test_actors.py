@@ -1,7 +1,8 @@
 import pytest
 import yaml
 
-from stance.actors import Cues, HolderFinder, attribute_article, load_gazetteer
+from stance.gazetteer import load_gazetteer
+from stance.holders import Cues, HolderFinder, attribute_article
 from stance.errors import ActorError
 from stance.settings import CONFIG_DIR
 from tests.conftest import SEED_ACTORS

@@ -3,6 +3,8 @@ import pytest
 
 from stance.aggregate import StanceCounts, by_actor, by_outlet, stance_tables
 
+from tests.conftest import as_predictions
+
 LABELS = ["advocate", "caution", "neutral"]
 
 
@@ -32,7 +34,7 @@ def test_by_actor_counts_holders_not_sentences():
 
 
 def test_streamed_counts_give_the_same_tables_as_the_records():
-    counts = StanceCounts().add_all(_records())
+    counts = StanceCounts().add_all(as_predictions(_records()))
     tables = stance_tables(counts, LABELS)
     direct = by_outlet(pd.DataFrame(_records()), LABELS)
     pd.testing.assert_frame_equal(tables["by_outlet"], direct, check_dtype=False)
@@ -56,7 +58,7 @@ def test_streamed_tallies_give_the_same_corrected_tables_as_the_records(method):
     rates = ((0.8, 0.1, 0.1), (0.05, 0.8, 0.1), (0.15, 0.1, 0.8)) if method == "acc" else None
     options = {"quantifier": Quantifier(method, rates), "min_n": 3}
     records = _records_with_probabilities()
-    streamed = stance_tables(StanceCounts().add_all(records), LABELS, **options)
+    streamed = stance_tables(StanceCounts().add_all(as_predictions(records)), LABELS, **options)
     direct = {"by_outlet": by_outlet(pd.DataFrame(records), LABELS, **options),
               "by_actor": by_actor(pd.DataFrame(records), LABELS, **options)}
     for name, table in direct.items():

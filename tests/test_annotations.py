@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from stance.actors import load_gazetteer
+from stance.gazetteer import load_gazetteer
 from stance.annotations import load_annotations
 from stance.clean import clean, clean_options
 from stance.errors import AnnotationError

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
+from tests.conftest import features_spec, model_spec
 from stance.benchmark import describe_setup, load_semeval, majority_labels, run_benchmark
 from stance.errors import DatasetError
 from stance.model import build_pipeline
-from stance.settings import CONFIG_DIR, plain, user_path
+from stance.settings import CONFIG_DIR, PROJECT_ROOT
 
 LABEL_MAP = {"0": "NONE", "1": "AGAINST", "2": "FAVOR"}
 LABELS = ["FAVOR", "AGAINST", "NONE"]
@@ -19,7 +20,7 @@ def _semeval_config(*overrides):
         return compose("config", overrides=["+experiment=semeval2016", *overrides])
 
 
-REAL_DATA = user_path(_semeval_config().benchmark.path)
+REAL_DATA = PROJECT_ROOT.parent / "shared" / "datasets" / "semeval2016-stance"
 needs_real_data = pytest.mark.skipif(not REAL_DATA.is_dir(), reason=f"SemEval-2016 stance data not found at {REAL_DATA} "
                                      "(it is not redistributable; CI has it beside the checkout in ../shared)")
 
@@ -89,7 +90,7 @@ def test_a_missing_target_or_split_file_is_named(tiny_dataset):
 
 def test_the_benchmark_pools_targets_and_writes_one_prediction_per_test_tweet(tiny_dataset):
     data = load_semeval(tiny_dataset, ["cats", "dogs"], LABEL_MAP)
-    make = lambda: build_pipeline({"word": {"enabled": True, "ngram_range": [1, 1]}}, {"C": 10.0}, 0)  # noqa: E731
+    make = lambda: build_pipeline(features_spec(word=[1, 1]), model_spec(C=10.0), 0)  # noqa: E731
     metrics, records = run_benchmark(data, make, LABELS, ["FAVOR", "AGAINST"], k=2, seed=0)
     assert metrics["n"] == 6 and len(records) == 6
     assert [(r["target"], r["line"]) for r in records] == [("cats", 1), ("cats", 2), ("cats", 3),
@@ -102,7 +103,7 @@ def test_the_benchmark_pools_targets_and_writes_one_prediction_per_test_tweet(ti
 
 def test_tuning_mode_never_touches_the_test_split(tiny_dataset):
     data = load_semeval(tiny_dataset, ["cats"], LABEL_MAP)
-    make = lambda: build_pipeline({"word": {"enabled": True}}, {"C": 1.0}, 0)  # noqa: E731
+    make = lambda: build_pipeline(features_spec(), model_spec(), 0)  # noqa: E731
     metrics, records = run_benchmark(data, make, LABELS, ["FAVOR", "AGAINST"], k=2, evaluate_test=False)
     assert "f_avg" not in metrics and records == [] and "f_avg" not in metrics["targets"]["cats"]
     assert 0.0 <= metrics["cv"]["f_avg"] <= 1.0
@@ -114,15 +115,17 @@ def test_the_majority_rule_predicts_each_targets_most_frequent_training_label():
 
 
 def test_the_classifier_is_described_from_its_config():
-    cfg = _semeval_config()
-    assert describe_setup(plain(cfg.features), plain(cfg.model)).startswith(
+    from tests.conftest import settings_for
+
+    cfg = settings_for("+experiment=semeval2016")
+    assert describe_setup(cfg.features, cfg.model).startswith(
         "logistic regression, word 1-3 + char_wb 2-5 n-grams, C=")
 
 
 @needs_real_data
 def test_the_real_data_has_the_official_splits():
     cfg = _semeval_config()
-    data = load_semeval(REAL_DATA, plain(cfg.benchmark.targets), plain(cfg.benchmark.label_map))
+    data = load_semeval(REAL_DATA, list(cfg.benchmark.targets), dict(cfg.benchmark.label_map))
     assert [t.target for t in data] == ["abortion", "atheism", "climate", "feminist", "hillary"]
     assert sum(len(t.train.texts) for t in data) == 2914  # train + val: the official training data
     assert sum(len(t.test.texts) for t in data) == 1249
@@ -131,9 +134,9 @@ def test_the_real_data_has_the_official_splits():
 
 @needs_real_data
 def test_f_avg_on_the_official_test_set_is_in_the_published_range(make_cfg, tmp_path):
-    from stance.commands import train
+    from stance.cli.benchmark import benchmark
 
-    metrics = train(make_cfg("+experiment=semeval2016", "benchmark.cross_validate=false"), tmp_path / "run")
+    metrics = benchmark(make_cfg("+experiment=semeval2016", "benchmark.cross_validate=false"), tmp_path / "run")
     # our majority rule reproduces the organisers' published majority baseline (65.22): same data, same measure
     assert 100 * metrics["majority_baseline"]["f_avg"] == pytest.approx(65.22, abs=0.01)
     # a trained model must beat the majority rule and stay in the range the task's systems reached

@@ -6,13 +6,18 @@ import shutil
 import pandas as pd
 import pytest
 
-from stance import commands, store
+from stance import store
+from stance.files import sha256
+from stance.cli.predict import predict
+from stance.cli.report import report
+from stance.cli.run import run
+from stance.cli.train import train
 from stance.errors import AnnotationError, CorpusError, ModelIntegrityError
 from tests.conftest import SEED_ANNOTATIONS
 
 
 def test_train_writes_honest_metrics_and_a_verified_model(make_cfg, tmp_path, capsys):
-    result = commands.train(make_cfg(), tmp_path / "out")
+    result = train(make_cfg(), tmp_path / "out")
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["protocol"] == "leave_one_article_out"
     assert sorted(f["fold"] for f in metrics["folds"]) == ["amn", "antiwar", "jpost", "nyt-translated", "swj"]
@@ -21,20 +26,20 @@ def test_train_writes_honest_metrics_and_a_verified_model(make_cfg, tmp_path, ca
     assert 0.3 < metrics["macro_f1"] < 0.95  # held-out articles: better than chance, far from perfect
     assert metrics["data"]["annotations_sha256"] and metrics["config"]["seed"] == 13
     card = json.loads((tmp_path / "out" / "model_card.json").read_text())
-    assert card["model_sha256"] == store.sha256_of(tmp_path / "models" / result["version"] / "model.joblib")
+    assert card["model_sha256"] == sha256(tmp_path / "models" / result["version"] / "model.joblib")
     assert card["libraries"]["scikit-learn"]
     assert store.current_version(tmp_path / "models") == result["version"]
     assert "macro-F1" in capsys.readouterr().out
 
 
 def test_leave_one_outlet_out_protocol(make_cfg, tmp_path):
-    metrics = commands.train(make_cfg("eval=leave_one_outlet_out", "store.promote=never"), tmp_path / "o")["metrics"]
+    metrics = train(make_cfg("eval=leave_one_outlet_out", "store.promote=never"), tmp_path / "o")["metrics"]
     assert metrics["protocol"] == "leave_one_outlet_out"
     assert len(metrics["folds"]) == 5
 
 
 def test_run_labels_the_seed_corpus_and_the_tables_read_like_the_seeds(make_cfg, tmp_path):
-    commands.run(make_cfg(), tmp_path / "run")
+    run(make_cfg(), tmp_path / "run")
     out = tmp_path / "run"
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
     assert len(predictions) == 181
@@ -69,7 +74,7 @@ def test_predict_on_an_unseen_corpus_with_its_own_actor_file(make_cfg, trained_m
     actors.write_text("- name: Jane Roe\n  kind: person\n  aliases: [Jane Roe, Senator Jane Roe, Roe]\n"
                       "- name: Ambassador Lee\n  kind: person\n  aliases: [Ambassador Lee, Lee]\n", encoding="utf-8")
     cfg = make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus}", f"actors.path={actors}")
-    commands.predict(cfg, tmp_path / "out")
+    predict(cfg, tmp_path / "out")
     predictions = [json.loads(line) for line in (tmp_path / "out" / "predictions.jsonl").read_text().splitlines()]
     assert [p["doc_id"] for p in predictions] == ["n1", "n1", "n2"]
     assert predictions[0]["actors"] == ["Jane Roe"] and predictions[1]["actors"] == ["Ambassador Lee"]
@@ -80,9 +85,9 @@ def test_predict_on_an_unseen_corpus_with_its_own_actor_file(make_cfg, trained_m
 
 
 def test_report_retabulates_earlier_predictions_by_original_outlet(make_cfg, trained_models, tmp_path):
-    commands.predict(make_cfg(f"store.dir={trained_models}"), tmp_path / "p")
+    predict(make_cfg(f"store.dir={trained_models}"), tmp_path / "p")
     cfg = make_cfg(f"report.predictions={tmp_path / 'p' / 'predictions.jsonl'}", "report.outlet_column=original_outlet")
-    tables = commands.report(cfg, tmp_path / "r")["tables"]
+    tables = report(cfg, tmp_path / "r")["tables"]
     assert "New York Times" in set(tables["by_outlet"]["original_outlet"])
     written = pd.read_csv(tmp_path / "r" / "by_outlet.csv").set_index("original_outlet")
     assert written.loc["New York Times", "n"] == 53  # the translated republication, grouped under its source
@@ -95,7 +100,7 @@ def test_bad_annotations_stop_training_before_any_model_is_written(make_cfg, tmp
     lines[40] = lines[40].replace('"label": "neutral"', '"label": "hawkish"').replace('"label": "advocate"', '"label": "hawkish"').replace('"label": "caution"', '"label": "hawkish"')
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(AnnotationError, match=r"bad.jsonl:41: unknown label 'hawkish'"):
-        commands.train(make_cfg(f"annotations.path={bad}"), tmp_path / "out")
+        train(make_cfg(f"annotations.path={bad}"), tmp_path / "out")
     assert not (tmp_path / "models").exists()
     assert not (tmp_path / "out" / "metrics.json").exists()
 
@@ -103,18 +108,18 @@ def test_bad_annotations_stop_training_before_any_model_is_written(make_cfg, tmp
 def test_bad_corpus_leaves_no_partial_predictions(make_cfg, trained_models, corpus_copy, tmp_path):
     (corpus_copy / "004_e4f5377f4883357e.txt").write_bytes(b"ok\n\xfe\n")
     with pytest.raises(CorpusError, match=r"004_e4f5377f4883357e.txt:2: not valid UTF-8"):
-        commands.predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), tmp_path / "out")
+        predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), tmp_path / "out")
     assert not (tmp_path / "out" / "predictions.jsonl").exists()
 
 
 def test_a_failed_run_leaves_earlier_outputs_and_models_as_they_were(make_cfg, trained_models, corpus_copy, tmp_path):
     out = tmp_path / "out"
-    commands.predict(make_cfg(f"store.dir={trained_models}"), out)
+    predict(make_cfg(f"store.dir={trained_models}"), out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     models_before = {p: p.read_bytes() for p in trained_models.rglob("*") if p.is_file() and p.name != ".lock"}
     (corpus_copy / "manifest.csv").write_text("", encoding="utf-8")
     with pytest.raises(CorpusError, match="manifest.csv: empty file"):
-        commands.predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), out)
+        predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus_copy}"), out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert {p: p.read_bytes() for p in trained_models.rglob("*") if p.is_file() and p.name != ".lock"} == models_before
 
@@ -125,7 +130,7 @@ def test_run_uses_the_named_or_current_model_and_never_replaces_it(make_cfg, tra
     current = store.current_version(models)
     other = tmp_path / "other.jsonl"
     other.write_text("".join(SEED_ANNOTATIONS.read_text(encoding="utf-8").splitlines(keepends=True)[:120]), encoding="utf-8")
-    result = commands.run(make_cfg(f"store.dir={models}", f"annotations.path={other}"), tmp_path / "r1")
+    result = run(make_cfg(f"store.dir={models}", f"annotations.path={other}"), tmp_path / "r1")
     assert result["version"] == current and store.current_version(models) == current
     assert len(store.list_versions(models)) == 1  # stale for these annotations: reported, not retrained
     assert "trained on other annotations" in capsys.readouterr().out
@@ -133,8 +138,8 @@ def test_run_uses_the_named_or_current_model_and_never_replaces_it(make_cfg, tra
 
 def test_sentences_the_model_was_trained_on_carry_their_annotated_label(make_cfg, tmp_path):
     cfg = make_cfg("model.C=0.01")  # a model too weak to reproduce its own training labels
-    commands.train(cfg, tmp_path / "t")
-    commands.predict(cfg, tmp_path / "p")
+    train(cfg, tmp_path / "t")
+    predict(cfg, tmp_path / "p")
     gold = {json.loads(line)["id"]: json.loads(line)["label"] for line in SEED_ANNOTATIONS.read_text().splitlines()}
     predictions = [json.loads(line) for line in (tmp_path / "p" / "predictions.jsonl").read_text().splitlines()]
     assert all(p["in_training"] and p["label"] == gold[p["id"]] for p in predictions)
@@ -150,5 +155,5 @@ def test_tampered_model_is_refused_and_left_as_it_was(make_cfg, trained_models, 
     path = models / version / "model.joblib"
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(ModelIntegrityError, match="does not match the card"):
-        commands.predict(make_cfg(f"store.dir={models}"), tmp_path / "out")
+        predict(make_cfg(f"store.dir={models}"), tmp_path / "out")
     assert store.current_version(models) == version

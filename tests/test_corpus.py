@@ -74,3 +74,68 @@ def test_jsonl_corpus_errors_name_the_line(tmp_path):
     path.write_text('{"doc_id": "a", "outlet": "O", "text": "x"}\nnot json\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"corpus.jsonl:2: not valid JSON"):
         validate_corpus(path)
+
+
+ARTICLES = [{"doc_id": "a", "outlet": "Hawk Daily", "title": "Strike now", "date": "2020-03-01", "author": "", "url": "",
+             "text": "The minister said they must strike now.\n\nOfficials warned of the risks."},
+            {"doc_id": "b", "outlet": "Dove Post", "title": "", "date": "", "author": "N. Vik", "url": "https://x",
+             "text": "Talks resumed on Monday."}]
+
+
+def _as_folder(root):
+    import csv
+
+    root.mkdir()
+    with (root / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["doc_id", "path", "outlet", "title", "date", "author", "url"])
+        writer.writeheader()
+        for article in ARTICLES:
+            (root / f"{article['doc_id']}.txt").write_text(article["text"], encoding="utf-8")
+            writer.writerow({**{k: v for k, v in article.items() if k != "text"}, "path": f"{article['doc_id']}.txt"})
+    return root
+
+
+def _as_jsonl(root):
+    path = root.with_suffix(".jsonl")
+    path.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    return path
+
+
+def _as_csv(root):
+    import csv
+
+    path = root.with_suffix(".csv")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(ARTICLES[0]))
+        writer.writeheader()
+        writer.writerows(ARTICLES)
+    return path
+
+
+# one way to write the same corpus in each format of stance.corpus.READERS
+WRITERS = {"folder": _as_folder, "jsonl": _as_jsonl, "csv": _as_csv}
+
+
+def test_every_corpus_format_reads_the_same_articles(tmp_path):
+    from stance.corpus import READERS, reader_for
+
+    assert set(WRITERS) == set(READERS), "a corpus reader without a test writer (add one to WRITERS)"
+    for name, write in WRITERS.items():
+        path = write(tmp_path / name)
+        assert reader_for(path) is READERS[name]
+        assert validate_corpus(path) == 2
+        articles = load_corpus(path)
+        assert [(a.doc_id, a.outlet, a.title, a.date, a.author, a.url, a.text) for a in articles] == \
+            [tuple(article[k] for k in ("doc_id", "outlet", "title", "date", "author", "url", "text"))
+             for article in ARTICLES], name
+        assert {doc: a.outlet for doc, a in read_metadata(path).items()} == {"a": "Hawk Daily", "b": "Dove Post"}
+
+
+def test_a_csv_corpus_names_its_bad_rows(tmp_path):
+    path = tmp_path / "corpus.csv"
+    path.write_text('doc_id,outlet,title,date,author,url,text\na,X,,,,,"One.\nTwo."\na,Y,,,,,Three.\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"corpus.csv:4: duplicate doc_id 'a' \(first on line 3\)"):
+        validate_corpus(path)
+    path.write_text("doc_id;outlet;title;date;author;url;text\na;X;;;;;One.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"corpus.csv:1: columns are separated by semicolons"):
+        validate_corpus(path)

@@ -1,8 +1,9 @@
 from stance.evaluate import LabelledSet, cross_validate, folds, linked_groups
+from tests.conftest import features_spec, model_spec
 from stance.model import build_pipeline
 
-FEATURES = {"word": {"enabled": True, "ngram_range": [1, 1]}}
-MODEL = {"C": 1.0, "class_weight": "balanced"}
+FEATURES = features_spec(word=[1, 1])
+MODEL = model_spec(C=1.0, class_weight="balanced")
 
 
 def _data():
@@ -46,3 +47,28 @@ def test_texts_that_share_a_source_fall_in_one_outlet_group():
                             "jpost": "The Jerusalem Post"})
     assert groups == {"swj": "New York Times + Washington Post", "nyt-translated": "New York Times + Washington Post",
                       "jpost": "The Jerusalem Post"}
+
+
+def test_every_fold_protocol_tests_each_sentence_exactly_once_and_never_on_its_training_data():
+    from stance.evaluate import PROTOCOLS
+
+    data = _data()
+    for name, protocol in PROTOCOLS.items():
+        if protocol.splitter is None:
+            continue  # holdout scores on a second file; see test_holdout_*
+        tested = []
+        for fold, train, test in folds(data, name, k=3, seed=1):
+            assert not set(train) & set(test), name
+            tested += list(test)
+            if name == "leave_one_article_out":
+                assert {data.doc_ids[i] for i in test} == {fold}
+            if protocol.uses_groups:
+                assert {data.groups[i] for i in test} == {fold} and fold not in {data.groups[i] for i in train}
+        assert sorted(tested) == list(range(len(data.texts))), name
+
+
+def test_leave_one_group_out_is_named_after_its_column():
+    from stance.evaluate import protocol_name
+
+    assert protocol_name("leave_one_group_out", "crisis") == "leave_one_crisis_out"
+    assert protocol_name("leave_one_article_out", "crisis") == "leave_one_article_out"

@@ -7,8 +7,9 @@ import sys
 import pytest
 import yaml
 
-from stance.commands import train
-from stance.settings import CONFIG_DIR, PROJECT_ROOT, plain
+from stance.cli.benchmark import benchmark
+from stance.cli.train import train
+from stance.settings import CONFIG_DIR, PROJECT_ROOT
 
 PRESETS = sorted(p.stem for p in (CONFIG_DIR / "experiment").glob("*.yaml"))
 SEED_PRESETS = [name for name in PRESETS if name != "semeval2016"]
@@ -35,14 +36,14 @@ def test_the_presets_the_issue_asks_for_exist_and_start_with_the_global_package(
 ])
 def test_each_feature_preset_switches_what_its_name_says(make_cfg, name, word, char, cues, class_weight):
     cfg = make_cfg(f"+experiment={name}")
-    assert (cfg.features.word.enabled, cfg.features.char.enabled, cfg.features.cues.enabled) == (word, char, cues)
-    assert cfg.model.class_weight == class_weight
+    assert tuple(cfg.features[part]["enabled"] for part in ("word", "char", "cues")) == (word, char, cues)
+    assert cfg.model["class_weight"] == class_weight
     assert cfg.eval.protocol == "leave_one_article_out"
 
 
 def test_a_command_line_setting_wins_over_the_preset(make_cfg):
     cfg = make_cfg("+experiment=word_ngrams", "eval=stratified_kfold", "model.C=3")
-    assert cfg.eval.protocol == "stratified_kfold" and cfg.model.C == 3 and not cfg.features.char.enabled
+    assert cfg.eval.protocol == "stratified_kfold" and cfg.model["C"] == 3 and not cfg.features["char"]["enabled"]
 
 
 @pytest.mark.parametrize("name", [n for n in SEED_PRESETS if not n.startswith("leave_one_")])
@@ -52,7 +53,7 @@ def test_each_seed_preset_trains_and_records_its_setup(make_cfg, tmp_path, name)
     result = train(cfg, tmp_path / "run")
     metrics = result["metrics"]
     assert metrics["n"] == 181 and 0.0 < metrics["macro_f1"] <= 1.0
-    assert metrics["config"]["features"] == plain(cfg.features) and metrics["config"]["model"] == plain(cfg.model)
+    assert metrics["config"]["features"] == cfg.features and metrics["config"]["model"] == cfg.model
     assert (tmp_path / "models" / result["version"] / "model.joblib").is_file()
 
 
@@ -66,7 +67,7 @@ def test_each_seed_preset_trains_and_records_its_setup(make_cfg, tmp_path, name)
 ])
 def test_leave_one_outlet_out_holds_out_each_outlet_once(make_cfg, tmp_path, name, outlets):
     metrics = train(make_cfg(f"+experiment={name}", "store.promote=never"), tmp_path / "run")["metrics"]
-    assert metrics["protocol"] == "leave_one_outlet_out"
+    assert metrics["protocol"] == name
     assert {fold["fold"] for fold in metrics["folds"]} == outlets
     assert sum(fold["n_test"] for fold in metrics["folds"]) == 181
     spread = metrics["fold_macro_f1"]
@@ -77,17 +78,17 @@ def test_the_semeval_preset_keeps_labels_mapping_and_published_figures_in_config
     cfg = make_cfg("+experiment=semeval2016")
     assert list(cfg.annotations.labels) == ["FAVOR", "AGAINST", "NONE"]
     assert list(cfg.eval.f_avg_labels) == ["FAVOR", "AGAINST"]
-    assert plain(cfg.benchmark.label_map) == {"0": "NONE", "1": "AGAINST", "2": "FAVOR"}
-    assert {p["f_avg"] for p in cfg.benchmark.published} >= {68.98, 67.82, 65.22}
-    assert cfg.benchmark.path.endswith("shared/datasets/semeval2016-stance")
+    assert cfg.benchmark["label_map"] == {"0": "NONE", "1": "AGAINST", "2": "FAVOR"}
+    assert {p["f_avg"] for p in cfg.benchmark["published"]} >= {68.98, 67.82, 65.22}
+    assert cfg.benchmark["path"].endswith("shared/datasets/semeval2016-stance")
     assert "semeval" not in str(yaml.safe_load((CONFIG_DIR / "config.yaml").read_text())["defaults"])
 
 
 def test_the_benchmark_without_its_data_says_so_in_one_line(tmp_path):
-    result = stance("train", "+experiment=semeval2016", f"benchmark.path={tmp_path / 'missing'}",
+    result = stance("benchmark", f"benchmark.path={tmp_path / 'missing'}",
                     f"store.dir={tmp_path / 'models'}", f"hydra.run.dir={tmp_path / 'run'}")
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"stance train: error: {tmp_path / 'missing'}: SemEval-2016 stance data folder "
+    assert result.stderr.strip() == (f"stance benchmark: error: {tmp_path / 'missing'}: SemEval-2016 stance data folder "
                                      "not found; set benchmark.path=DIR to the folder holding abortion, atheism, "
                                      "climate, feminist, hillary and mapping.txt")
     assert not (tmp_path / "run" / "metrics.json").exists() and not (tmp_path / "models").exists()
@@ -97,4 +98,13 @@ def test_a_benchmark_label_map_outside_the_label_set_is_a_config_error(make_cfg,
     from stance.errors import ConfigError
 
     with pytest.raises(ConfigError, match="benchmark.label_map names AGAINST, FAVOR, NONE, not in annotations.labels"):
-        train(make_cfg("+experiment=semeval2016", "annotations.labels=[advocate,caution,neutral]"), tmp_path / "run")
+        benchmark(make_cfg("+experiment=semeval2016", "annotations.labels=[advocate,caution,neutral]",
+                           "eval.f_avg_labels=[advocate]", "report.net.plus=advocate", "report.net.minus=caution"),
+                  tmp_path / "run")
+
+
+def test_training_on_the_benchmark_preset_points_to_the_benchmark_command(make_cfg, tmp_path):
+    from stance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="run it with `stance benchmark`"):
+        train(make_cfg("+experiment=semeval2016"), tmp_path / "run")

@@ -8,6 +8,8 @@ import pytest
 from stance.aggregate import by_actor
 from stance.exports import EVENT_COLUMNS, actor_stance_graphml, write_event_list
 
+from tests.conftest import as_predictions
+
 LABELS = ["advocate", "caution", "neutral"]
 NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 
@@ -25,7 +27,7 @@ def _records():
 
 def test_event_list_has_one_row_per_sentence_and_holder(tmp_path):
     path = tmp_path / "events.csv"
-    assert write_event_list(path, _records()) == 3
+    assert write_event_list(path, as_predictions(_records())) == 3
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert tuple(rows[0]) == EVENT_COLUMNS
     assert [(r["sentence_id"], r["actor"], r["label"], r["probability"]) for r in rows] == [

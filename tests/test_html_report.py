@@ -3,6 +3,8 @@ import re
 from stance.aggregate import StanceCounts, stance_tables
 from stance.html_report import collect_evidence, in_context, render_report
 
+from tests.conftest import as_predictions
+
 LABELS = ["advocate", "caution", "neutral"]
 
 
@@ -20,13 +22,13 @@ def _records():
 
 
 def test_context_stays_inside_an_article():
-    triples = list(in_context(_records()))
-    assert [(b and b["id"], r["id"], a and a["id"]) for b, r, a in triples] == [
+    triples = list(in_context(as_predictions(_records())))
+    assert [(b and b.id, r.id, a and a.id) for b, r, a in triples] == [
         (None, "a1-0", "a1-1"), ("a1-0", "a1-1", "a1-2"), ("a1-1", "a1-2", None), (None, "b1-3", "b1-4"), ("b1-3", "b1-4", None)]
 
 
 def test_evidence_fills_every_cell_and_respects_the_cap():
-    cells = collect_evidence(_records(), max_per_cell=1)
+    cells = collect_evidence(as_predictions(_records()), max_per_cell=1)
     assert [e.text for e in cells["by_outlet"][("Hawk Daily", "caution")]][0].startswith("The commander")
     white = cells["by_actor"][("Robert P. White", "caution")][0]
     assert white.before.startswith("The Pentagon") and white.after.startswith("About 5,000")
@@ -38,10 +40,10 @@ def test_evidence_fills_every_cell_and_respects_the_cap():
 
 def test_page_links_each_cell_to_its_sentences_escapes_text_and_needs_no_network():
     records = _records()
-    tables = stance_tables(StanceCounts().add_all(records), LABELS)
+    tables = stance_tables(StanceCounts().add_all(as_predictions(records)), LABELS)
     page = render_report("Stance report", [("model", "v1")], ["a note"], tables,
                          {"by_outlet": "Stance by outlet"}, {"by_outlet": b"\x89PNG fake"},
-                         collect_evidence(records), LABELS)
+                         collect_evidence(as_predictions(records)), LABELS)
     assert page.startswith("<!DOCTYPE html>") and page.count("<table") == 3
     assert "Stance by outlet" in page and "data:image/png;base64," in page
     for link in re.findall(r'href="#([^"]+)"', page):
@@ -54,6 +56,6 @@ def test_page_links_each_cell_to_its_sentences_escapes_text_and_needs_no_network
 
 
 def test_evidence_is_kept_only_for_the_rows_the_page_shows():
-    cells = collect_evidence(_records(), shown={"by_outlet": {("Dove Post",)}, "by_actor": set()})
+    cells = collect_evidence(as_predictions(_records()), shown={"by_outlet": {("Dove Post",)}, "by_actor": set()})
     assert set(cells["by_outlet"]) == {("Dove Post", "neutral"), ("Dove Post", "advocate")}
     assert cells["by_actor"] == {} and cells["actor_by_outlet"] == {}

@@ -7,7 +7,7 @@ import pytest
 from stance.annotations import load_annotations
 from stance.errors import AnnotationError
 from stance.importing import detect_format, index_sentences, map_label, read_export, resolve
-from stance.loop import corpus_index
+from stance.cli.import_ import corpus_index
 from stance.segment import sentence_id
 from tests.conftest import SEED_ANNOTATIONS
 
@@ -184,3 +184,55 @@ def test_with_several_choice_groups_the_configured_one_holds_the_stance(tmp_path
         read_export(export)
     annotations, _ = resolve(read_export(export, "label_studio", "stance")[1], export, LABELS, TOOL_NAMES, index)
     assert [(a.id, a.label) for a in annotations] == [(row.id, "caution")]
+
+
+def test_every_tool_format_round_trips_through_the_queue(tmp_path, seed_rows, index):
+    """For each annotation tool: the queue's file for it, labelled as the tool would export
+    it, imports back with the corpus's sentence ids (stance.queue.EXPORTS -> stance.importing.FORMATS)."""
+    from stance.importing import FORMATS
+    from stance.queue import EXPORTS, Candidate, QueueItem, write_queue
+
+    rows = seed_rows[:3]
+    items = [QueueItem(i + 1, Candidate(r.id, r.doc_id, "Outlet", "Title", 0, "", r.text, "", ()), 0.5)
+             for i, r in enumerate(rows)]
+    paths = write_queue(tmp_path, items, ["advocate", "caution", "neutral"])
+    assert set(paths) == set(EXPORTS)
+
+    def labelled_spec(path):
+        text = path.read_text(encoding="utf-8").splitlines()
+        header, body = text[0], text[1:]
+        import csv as _csv
+        records = list(_csv.DictReader([header, *body]))
+        for record, row in zip(records, rows):
+            record["label"] = row.label
+        out = tmp_path / "spec_export.csv"
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = _csv.DictWriter(handle, list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+        return out
+
+    def labelled_doccano(path):
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        out = tmp_path / "doccano_export.jsonl"
+        out.write_text("".join(json.dumps({**line, "label": [row.label]}) + "\n" for line, row in zip(lines, rows)),
+                       encoding="utf-8")
+        return out
+
+    def labelled_label_studio(path):
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+        for task, row in zip(tasks, rows):
+            task["annotations"] = [{"result": [{"type": "choices", "from_name": "stance", "to_name": "text",
+                                                "value": {"choices": [row.label]}}], "completed_by": 1}]
+        out = tmp_path / "label_studio_export.json"
+        out.write_text(json.dumps(tasks), encoding="utf-8")
+        return out
+
+    exported = {"spec": labelled_spec(paths["csv"]), "doccano": labelled_doccano(paths["doccano"]),
+                "label_studio": labelled_label_studio(paths["label_studio"])}
+    assert set(exported) == set(FORMATS), "a tool format without a round-trip test"
+    for name, path in exported.items():
+        fmt, tool_rows = read_export(path)
+        assert fmt == name
+        annotations, unlabelled = resolve(tool_rows, path, ["advocate", "caution", "neutral"], {}, index)
+        assert [(a.id, a.label) for a in annotations] == [(r.id, r.label) for r in rows] and not unlabelled, name

@@ -6,8 +6,15 @@ import shutil
 
 import pytest
 
-from stance import commands, loop, store
-from stance.annotations import file_sha256, load_annotations
+from stance import store
+from stance.cli.import_ import import_annotations
+from stance.cli.predict import predict
+from stance.cli.promote import promote
+from stance.cli.queue import queue
+from stance.cli.retrain import retrain, training_annotations
+from stance.cli.train import train
+from stance.annotations import load_annotations
+from stance.files import sha256
 from stance.cli import main
 from stance.errors import AnnotationConflictError, AnnotationError, ModelIntegrityError
 from tests.conftest import SEED_ANNOTATIONS
@@ -46,11 +53,11 @@ def _doccano_export(path, queued_lines, gold):
 
 def test_the_whole_loop_on_the_seed_data(make_cfg, tmp_path, partial_store, gold, capsys):
     at_store = f"annotations.path={partial_store}"
-    first = commands.train(make_cfg(at_store), tmp_path / "train")["version"]
+    first = train(make_cfg(at_store), tmp_path / "train")["version"]
     n_before = len(load_annotations(partial_store, LABELS))
 
     # 1. what to annotate next
-    summary = loop.queue_command(make_cfg(at_store, "queue.size=12"), tmp_path / "queue")
+    summary = queue(make_cfg(at_store, "queue.size=12"), tmp_path / "queue")
     queued = (tmp_path / "queue" / "queue_doccano.jsonl").read_text(encoding="utf-8").splitlines()
     queued_ids = [json.loads(line)["sentence_id"] for line in queued]
     assert summary["queued"] == 12 and summary["candidates"] == 181 - n_before
@@ -62,19 +69,19 @@ def test_the_whole_loop_on_the_seed_data(make_cfg, tmp_path, partial_store, gold
     # 2. alice labels them in doccano and exports; 3. import
     export = _doccano_export(tmp_path / "alice.jsonl", queued, gold)
     before = partial_store.read_bytes()
-    entry = loop.import_command(make_cfg(at_store, f"importing.file={export}", LABEL_MAP), tmp_path / "import")
+    entry = import_annotations(make_cfg(at_store, f"importing.file={export}", LABEL_MAP), tmp_path / "import")
     merged = load_annotations(partial_store, LABELS)
     assert (entry["added"], entry["changed"], entry["conflicting"]) == (12, 0, 0)
     assert [r.id for r in merged[-12:]] == queued_ids and len(merged) == n_before + 12
     assert all(r.label == gold[r.id].label and r.annotator == "alice" for r in merged[-12:])
     log = [json.loads(line) for line in (partial_store.parent / "imports.jsonl").read_text().splitlines()]
-    assert len(log) == 1 and log[0]["file_sha256"] == file_sha256(export) and log[0]["added_ids"] == queued_ids
+    assert len(log) == 1 and log[0]["file_sha256"] == sha256(export) and log[0]["added_ids"] == queued_ids
     assert (partial_store.parent / "snapshots").is_dir() and \
         next((partial_store.parent / "snapshots").iterdir()).read_bytes() == before
 
     # 4. retrain and 5. compare, promoting only if better on the same folds
     capsys.readouterr()
-    result = loop.retrain_command(make_cfg(at_store, "store.promote=if_better"), tmp_path / "retrain")
+    result = retrain(make_cfg(at_store, "store.promote=if_better"), tmp_path / "retrain")
     printed = capsys.readouterr().out
     candidate = result["version"]
     comparison = json.loads((tmp_path / "retrain" / "comparison.json").read_text())
@@ -89,18 +96,18 @@ def test_the_whole_loop_on_the_seed_data(make_cfg, tmp_path, partial_store, gold
     cv = [json.loads(line) for line in (tmp_path / "retrain" / "cv_predictions.jsonl").read_text().splitlines()]
     assert len(cv) == len(merged) and {p["id"] for p in cv if p["new"]} == set(queued_ids)
     card = store.read_card(tmp_path / "models", candidate)
-    assert card["comparison"]["against"] == first and card["annotations"]["annotations_sha256"] == file_sha256(partial_store)
+    assert card.comparison.against == first and card.annotations_sha256 == sha256(partial_store)
     assert store.training_data(tmp_path / "models", candidate).read_bytes() == partial_store.read_bytes()
     better = comparison["candidate"]["macro_f1"] > comparison["current"]["macro_f1"]
     assert store.current_version(tmp_path / "models") == (candidate if better else first)
 
     # 6. promote explicitly (and it can be undone), 7. label the corpus with the new version
-    commands.promote(make_cfg(f"store.version={first}"), tmp_path / "undo")
+    promote(make_cfg(f"store.version={first}"), tmp_path / "undo")
     assert store.current_version(tmp_path / "models") == first
-    commands.promote(make_cfg(f"store.version={candidate}"), tmp_path / "promote")
+    promote(make_cfg(f"store.version={candidate}"), tmp_path / "promote")
     assert store.current_version(tmp_path / "models") == candidate
     assert (tmp_path / "models" / "HISTORY").read_text().splitlines()[-1].endswith(f"{candidate}\tstance promote")
-    predicted = commands.predict(make_cfg(at_store), tmp_path / "predict")
+    predicted = predict(make_cfg(at_store), tmp_path / "predict")
     predictions = [json.loads(line) for line in (tmp_path / "predict" / "predictions.jsonl").read_text().splitlines()]
     assert predicted["version"] == candidate and len(predictions) == 181
     assert {p["id"] for p in predictions if p["in_training"]} == {r.id for r in merged}
@@ -116,7 +123,7 @@ def test_importing_a_file_with_one_bad_row_changes_nothing_and_names_the_row(mak
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = partial_store.read_bytes()
     with pytest.raises(AnnotationError, match=r"bob\.jsonl:4: unknown label 'Doveish'"):
-        loop.import_command(make_cfg(f"annotations.path={partial_store}", f"importing.file={export}", LABEL_MAP),
+        import_annotations(make_cfg(f"annotations.path={partial_store}", f"importing.file={export}", LABEL_MAP),
                             tmp_path / "import")
     assert partial_store.read_bytes() == before
     assert sorted(p.name for p in partial_store.parent.iterdir()) == ["mine.jsonl"]  # no log, no snapshot
@@ -131,8 +138,8 @@ def test_unlabelled_rows_are_skipped_and_counted_or_refused_as_configured(make_c
                               for n, row in enumerate(held_back[:3], start=1)), encoding="utf-8")
     base = (f"annotations.path={partial_store}", f"importing.file={export}")
     with pytest.raises(AnnotationError, match=r"half_done\.jsonl:2: no label \(importing.unlabelled=error\)"):
-        loop.import_command(make_cfg(*base, "importing.unlabelled=error"), tmp_path / "refused")
-    entry = loop.import_command(make_cfg(*base), tmp_path / "import")
+        import_annotations(make_cfg(*base, "importing.unlabelled=error"), tmp_path / "refused")
+    entry = import_annotations(make_cfg(*base), tmp_path / "import")
     assert (entry["added"], entry["unlabelled_skipped"], entry["rows_in_file"]) == (1, 2, 3)
 
 
@@ -152,9 +159,9 @@ def test_a_conflict_is_shown_and_resolved_by_the_policy(make_cfg, tmp_path, part
     cfg = make_cfg(f"annotations.path={partial_store}", f"importing.file={export}", f"importing.on_conflict={policy}")
     if policy == "stop":
         with pytest.raises(AnnotationConflictError, match="1 sentence\\(s\\) already labelled otherwise"):
-            loop.import_command(cfg, tmp_path / "import")
+            import_annotations(cfg, tmp_path / "import")
     else:
-        entry = loop.import_command(cfg, tmp_path / "import")
+        entry = import_annotations(cfg, tmp_path / "import")
         assert entry["conflicting"] == 1 and entry["conflicts"][0]["stored"]["label"] == stored.label
     shown = capsys.readouterr().out
     assert f"in the store: {stored.label} by {stored.annotator}" in shown and f"imported:     {other} by carol" in shown
@@ -174,7 +181,7 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time(make_cfg, tm
     cfg = make_cfg(f"annotations.path={partial_store}", f"importing.file={export}")
     before = partial_store.read_bytes()
     for _ in range(2):
-        entry = loop.import_command(cfg, tmp_path / "import")
+        entry = import_annotations(cfg, tmp_path / "import")
         assert (entry["added"], entry["unchanged"]) == (0, 1)
     assert partial_store.read_bytes() == before
     assert len((partial_store.parent / "imports.jsonl").read_text().splitlines()) == 2
@@ -194,7 +201,7 @@ def test_an_interrupted_retrain_leaves_the_current_model_and_the_store_untouched
 
     monkeypatch.setattr(store.joblib, "dump", power_cut)
     with pytest.raises(KeyboardInterrupt):
-        loop.retrain_command(make_cfg(f"annotations.path={annotations}", "store.promote=always", "eval=stratified_kfold",
+        retrain(make_cfg(f"annotations.path={annotations}", "store.promote=always", "eval=stratified_kfold",
                                       "eval.k=2"), tmp_path / "retrain")
     assert sorted(p.name for p in models.iterdir()) == before_models  # no half-written version, no staging folder
     assert store.current_version(models) == current and annotations.read_bytes() == SEED_ANNOTATIONS.read_bytes()
@@ -202,21 +209,21 @@ def test_an_interrupted_retrain_leaves_the_current_model_and_the_store_untouched
 
 def test_a_version_saved_without_its_annotations_is_found_through_the_import_snapshot(make_cfg, tmp_path,
                                                                                        partial_store, gold):
-    first = commands.train(make_cfg(f"annotations.path={partial_store}", "eval=stratified_kfold", "eval.k=2"),
+    first = train(make_cfg(f"annotations.path={partial_store}", "eval=stratified_kfold", "eval.k=2"),
                            tmp_path / "train")["version"]
-    kept = tmp_path / "models" / first / store.read_card(tmp_path / "models", first)["training_data_file"]
+    kept = tmp_path / "models" / first / store.read_card(tmp_path / "models", first).training_data_file
     kept.unlink()  # as for versions trained before versions kept their annotations
     card = store.read_card(tmp_path / "models", first)
-    assert loop.training_annotations(tmp_path / "models", first, card, partial_store) == partial_store
+    assert training_annotations(tmp_path / "models", card, partial_store) == partial_store
     trained_on = partial_store.read_bytes()
     held_back = next(row for row in gold.values() if row.id not in {r.id for r in load_annotations(partial_store, LABELS)})
     export = _relabelled_export(tmp_path, held_back, held_back.label)
-    loop.import_command(make_cfg(f"annotations.path={partial_store}", f"importing.file={export}"), tmp_path / "import")
-    found = loop.training_annotations(tmp_path / "models", first, card, partial_store)
+    import_annotations(make_cfg(f"annotations.path={partial_store}", f"importing.file={export}"), tmp_path / "import")
+    found = training_annotations(tmp_path / "models", card, partial_store)
     assert found.parent.name == "snapshots" and found.read_bytes() == trained_on
     found.unlink()
     with pytest.raises(ModelIntegrityError, match="cannot find the annotations version .* was trained on"):
-        loop.training_annotations(tmp_path / "models", first, card, partial_store)
+        training_annotations(tmp_path / "models", card, partial_store)
 
 
 def test_the_cli_imports_a_browser_download_named_with_spaces_and_brackets(tmp_path, partial_store, gold, capsys):

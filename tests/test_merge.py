@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from stance.annotations import file_sha256, load_annotations, write_annotations
+from stance.annotations import load_annotations, write_annotations
+from stance.files import sha256
 from stance.merge import append_log, describe_conflict, find_snapshot, keep_snapshot, log_entry, merge
 from tests.conftest import SEED_ANNOTATIONS
 
@@ -58,12 +59,12 @@ def test_a_conflict_is_described_with_both_labels_and_both_annotators(batch):
 
 def test_the_store_before_an_import_is_kept_once_and_found_by_its_hash(tmp_path, seed_rows):
     store = write_annotations(tmp_path / "ann" / "mine.jsonl", seed_rows[:10])
-    sha = file_sha256(store)
+    sha = sha256(store)
     snapshot = keep_snapshot(store)
     assert snapshot.read_bytes() == store.read_bytes() and keep_snapshot(store) == snapshot
     write_annotations(store, seed_rows[:11])
     assert find_snapshot(store.parent, sha) == snapshot
-    assert find_snapshot(store.parent, file_sha256(store)) is None
+    assert find_snapshot(store.parent, sha256(store)) is None
     assert keep_snapshot(tmp_path / "none.jsonl") is None
 
 

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from stance import commands, store
+from stance import store
+from stance.cli.predict import predict
+from stance.cli.report import report
 from stance.errors import ConfigError, CorpusError
 from stance.quantify import adjusted_classify_and_count, rates_from_confusion
 
@@ -24,14 +26,10 @@ NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 @pytest.fixture(scope="module")
 def seed_run(trained_models, tmp_path_factory):
     """`stance predict` on the seed corpus with the default report settings."""
-    from hydra import compose, initialize_config_dir
-
-    from stance.settings import CONFIG_DIR
+    from tests.conftest import settings_for
 
     out = tmp_path_factory.mktemp("seed_run")
-    with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", overrides=[f"store.dir={trained_models}", "report.print=false"])
-    commands.predict(cfg, out)
+    predict(settings_for(f"store.dir={trained_models}", "report.print=false"), out)
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
     return out, predictions
 
@@ -118,7 +116,7 @@ def test_report_corrects_an_earlier_run_with_the_model_that_labelled_it(seed_run
     out, predictions = seed_run
     cfg = make_cfg(f"store.dir={tmp_path / 'no_models_here'}", f"report.predictions={out / 'predictions.jsonl'}",
                    "report.correct_in_sample=true", "report.outputs.html=false", "report.bootstrap.n=200")
-    tables = commands.report(cfg, tmp_path / "r")["tables"]
+    tables = report(cfg, tmp_path / "r")["tables"]
     record = json.loads((out / "quantification.json").read_text(encoding="utf-8"))
     rates = rates_from_confusion(record["confusion_matrix"], LABELS, "record")
     counts = Counter((p["outlet"], p["label"]) for p in predictions)
@@ -140,9 +138,9 @@ def test_acc_without_a_confusion_matrix_stops_before_any_output(make_cfg, traine
     del card["metrics"]["confusion_matrix"]
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"card.json: no cross-validated confusion matrix"):
-        commands.predict(make_cfg(f"store.dir={models}"), tmp_path / "out")
+        predict(make_cfg(f"store.dir={models}"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
-    commands.predict(make_cfg(f"store.dir={models}", "report.method=pcc", "report.outputs.html=false",
+    predict(make_cfg(f"store.dir={models}", "report.method=pcc", "report.outputs.html=false",
                               "report.bootstrap.n=100"), tmp_path / "out")
     assert set(pd.read_csv(tmp_path / "out" / "by_outlet.csv")["method"]) == {"pcc"}
 
@@ -154,13 +152,39 @@ def test_a_malformed_earlier_prediction_is_named_by_line(seed_run, make_cfg, tmp
     bad = tmp_path / "predictions.jsonl"
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"predictions.jsonl:7: 'proba' is not a mapping"):
-        commands.report(make_cfg(f"report.predictions={bad}", "report.method=cc"), tmp_path / "r")
+        report(make_cfg(f"report.predictions={bad}", "report.method=cc"), tmp_path / "r")
     assert not (tmp_path / "r").exists()
 
 
 def test_unknown_report_settings_are_refused_before_labelling(make_cfg, trained_models, tmp_path):
     with pytest.raises(ConfigError, match="report.method='median'"):
-        commands.predict(make_cfg(f"store.dir={trained_models}", "report.method=median"), tmp_path / "a")
+        predict(make_cfg(f"store.dir={trained_models}", "report.method=median"), tmp_path / "a")
     with pytest.raises(ConfigError, match="report.outputs has unknown entries pdf"):
-        commands.predict(make_cfg(f"store.dir={trained_models}", "+report.outputs.pdf=true"), tmp_path / "b")
+        predict(make_cfg(f"store.dir={trained_models}", "+report.outputs.pdf=true"), tmp_path / "b")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_every_report_writer_has_a_switch_and_writes_its_files(seed_run, make_cfg, tmp_path):
+    """Each entry of WRITERS is switched by report.outputs.<name> (in conf/report) and writes
+    its own files; switched off, it writes nothing."""
+    import yaml
+
+    from stance.publish import WRITERS
+    from stance.settings import CONFIG_DIR
+
+    switches = yaml.safe_load((CONFIG_DIR / "report" / "default.yaml").read_text())["outputs"]
+    assert set(switches) == set(WRITERS)
+    out, _ = seed_run
+    baseline = {"by_outlet.csv", "by_actor.csv", "actor_by_outlet.csv", "quantification.json"}
+    for name in WRITERS:
+        only = [f"report.outputs.{other}={'true' if other == name else 'false'}" for other in WRITERS]
+        target = tmp_path / name
+        report(make_cfg(f"report.predictions={out / 'predictions.jsonl'}", *only), target)
+        written = {p.name for p in target.iterdir()} - baseline
+        assert written, f"{name} wrote nothing"
+        for other in set(WRITERS) - {name}:
+            assert not written & OUTPUT_FILES[other], (name, other)
+
+
+OUTPUT_FILES = {"charts": {"by_outlet.png", "by_actor.png"}, "html": {"report.html"}, "events": {"events.csv"},
+                "network": {"actor_stance.graphml"}}

@@ -103,3 +103,42 @@ def test_rates_follow_the_table_labels_and_a_missing_matrix_is_refused():
                              LABELS, "card.json")
     with pytest.raises(ConfigError, match="report.method='median'"):
         Quantifier("median")
+
+
+def test_every_method_recovers_a_groups_mix_from_an_honest_classifier():
+    """Each entry of METHODS: shares sum to 1, and with a perfect classifier (identity rates,
+    one-hot probabilities) every method returns the true mix."""
+    from stance.quantify import COUNT, METHODS, PROBA
+
+    true_counts = np.array([6.0, 3.0, 11.0])
+    tallies = np.zeros((4, 3))
+    tallies[COUNT] = true_counts
+    tallies[PROBA] = true_counts
+    identity = tuple(tuple(row) for row in np.eye(3))
+    for name, method in METHODS.items():
+        shares = Quantifier(name, identity if method.needs_rates else None).shares(tallies)
+        assert shares.sum() == pytest.approx(1.0), name
+        assert shares == pytest.approx(true_counts / true_counts.sum()), name
+
+
+def test_pacc_undoes_a_known_probabilistic_bias():
+    """A classifier that puts 30% of every caution sentence's probability on advocate: PCC
+    overstates advocate, PACC with that rate recovers the truth."""
+    from stance.quantify import COUNT, PROBA
+
+    rates = ((1.0, 0.3, 0.0), (0.0, 0.7, 0.0), (0.0, 0.0, 1.0))  # P(predicted | true), columns true
+    truth = np.array([0.2, 0.5, 0.3])
+    tallies = np.zeros((4, 3))
+    tallies[COUNT] = truth * 100
+    tallies[PROBA] = np.asarray(rates) @ truth * 100
+    pcc = Quantifier("pcc").shares(tallies)
+    pacc = Quantifier("pacc", rates).shares(tallies)
+    assert pcc[0] == pytest.approx(0.35)
+    assert pacc == pytest.approx(truth)
+
+
+def test_pacc_reads_its_rates_from_the_cards_probability_confusion():
+    confusion = {"labels": ["advocate", "caution", "neutral"],
+                 "rows_gold_columns_predicted": [[8.0, 1.0, 1.0], [2.0, 6.0, 2.0], [1.0, 1.0, 18.0]]}
+    rates = rates_from_confusion(confusion, ["advocate", "caution", "neutral"], "card.json", "pacc")
+    assert rates[:, 0] == pytest.approx([0.8, 0.1, 0.1])

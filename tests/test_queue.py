@@ -12,10 +12,9 @@ from stance import store
 from stance.annotations import load_annotations
 from stance.corpus import load_corpus
 from stance.importing import read_export
-from stance.predict import analyse
 from stance.queue import (candidates, diverse_order, label_studio_config, most_uncertain, queue_csv, queue_doccano,
                           queue_label_studio, select, uncertainty)
-from stance.settings import cleaning, holder_finder, tokenizer
+from stance.cli.common import analyzer
 from tests.conftest import SEED_ANNOTATIONS, SEED_CORPUS
 
 LABELS = ["advocate", "caution", "neutral"]
@@ -41,22 +40,11 @@ def test_the_diversity_term_keeps_near_copies_out_of_the_queue():
 
 
 @pytest.fixture(scope="module")
-def seed_sentences(make_cfg_module):
-    cfg = make_cfg_module()
-    options, punkt, finder = cleaning(cfg), tokenizer(cfg), holder_finder(cfg)
-    return [analyse(article, options, punkt, finder) for article in load_corpus(SEED_CORPUS)]
+def seed_sentences():
+    from tests.conftest import settings_for
 
-
-@pytest.fixture(scope="module")
-def make_cfg_module():
-    from hydra import compose, initialize_config_dir
-
-    from stance.settings import CONFIG_DIR
-
-    def _make(*overrides):
-        with initialize_config_dir(str(CONFIG_DIR), version_base="1.3"):
-            return compose("config", overrides=list(overrides))
-    return _make
+    analysis = analyzer(settings_for())
+    return [analysis.analyse(article) for article in load_corpus(SEED_CORPUS)]
 
 
 def test_candidates_skip_annotated_and_short_sentences_and_carry_their_neighbours(seed_sentences):

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from stance import commands
+from stance.cli.train import train
 from stance.settings import PROJECT_ROOT
 
 
@@ -28,8 +28,8 @@ def test_training_twice_gives_the_same_metrics_and_model_hash(tmp_path):
 
 
 def test_a_different_seed_changes_the_shuffled_protocol_but_not_the_contract(make_cfg, tmp_path):
-    a = commands.train(make_cfg("eval=stratified_kfold", "seed=1", "store.promote=never"), tmp_path / "s1")["metrics"]
-    b = commands.train(make_cfg("eval=stratified_kfold", "seed=2", "store.promote=never"), tmp_path / "s2")["metrics"]
+    a = train(make_cfg("eval=stratified_kfold", "seed=1", "store.promote=never"), tmp_path / "s1")["metrics"]
+    b = train(make_cfg("eval=stratified_kfold", "seed=2", "store.promote=never"), tmp_path / "s2")["metrics"]
     assert a["n"] == b["n"] == 181
     assert sum(f["n_test"] for f in a["folds"]) == sum(f["n_test"] for f in b["folds"]) == 181
     assert [f["n_test"] for f in a["folds"]] != [f["n_test"] for f in b["folds"]] or a["folds"] != b["folds"]

@@ -5,13 +5,15 @@ from stance.intervals import Bootstrap
 from stance.quantify import Quantifier
 from stance.report import describe_method, format_tables, net_with_interval, share_with_interval, write_tables
 
+from tests.conftest import as_predictions
+
 LABELS = ["advocate", "caution", "neutral"]
 
 
 def _counts():
     records = [{"doc_id": f"d{i}", "outlet": "Hawk Daily" if i < 4 else "Dove Post", "label": label, "actors": ["Pompeo"]}
                for i in range(5) for label in (["advocate", "neutral"] if i % 2 else ["advocate", "caution", "neutral"])]
-    return StanceCounts().add_all(records)
+    return StanceCounts().add_all(as_predictions(records))
 
 
 def test_terminal_tables_name_the_method_and_show_intervals_and_flags():

@@ -2,18 +2,19 @@
 
 import pytest
 
+from tests.conftest import features_spec, model_spec
 from stance.annotations import load_annotations
 from stance.evaluate import LabelledSet, folds
 from stance.model import build_pipeline
-from stance.retrain import Setup, compare, promotion, side_by_side
+from stance.retrain import Setup, compare, side_by_side
 from tests.conftest import SEED_ANNOTATIONS
 
 LABELS = ["advocate", "caution", "neutral"]
-WORDS = {"word": {"enabled": True, "ngram_range": [1, 2]}}
+WORDS = features_spec(word=[1, 2])
 
 
 def _make():
-    return build_pipeline(WORDS, {"C": 1.0, "class_weight": "balanced"}, 13)
+    return build_pipeline(WORDS, model_spec(C=1.0, class_weight="balanced"), 13)
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +81,3 @@ def test_a_fold_where_the_current_model_saw_one_label_predicts_that_label(merged
     text = side_by_side(result, LABELS)
     assert "current" in text and "candidate" in text and "change" in text and "predicts 'neutral'" in text
     assert f"{result['difference']['macro_f1']:+.3f}" in text
-
-
-@pytest.mark.parametrize("policy, old, new, promoted", [
-    ("if_better", 0.60, 0.62, True), ("if_better", 0.60, 0.60, False), ("if_better", 0.60, 0.55, False),
-    ("always", 0.60, 0.55, True), ("never", 0.60, 0.90, False), ("if_none", 0.60, 0.90, False),
-])
-def test_promotion_follows_the_policy_on_the_same_fold_figures(policy, old, new, promoted):
-    comparison = {"current": {"macro_f1": old}, "candidate": {"macro_f1": new}}
-    assert promotion(policy, comparison, has_current=True)[0] is promoted
-
-
-def test_an_unknown_promotion_policy_is_refused():
-    with pytest.raises(ValueError, match="store.promote='sometimes'"):
-        promotion("sometimes", {"current": {"macro_f1": 0}, "candidate": {"macro_f1": 1}}, True)

@@ -3,34 +3,43 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.conftest import features_spec, model_spec
 from stance import store
+from stance.card import DataSummary, ModelCard
 from stance.errors import ModelIntegrityError
+from stance.files import sha256
 from stance.model import build_pipeline, fit
 
 
+def _card(macro_f1: float | None = None) -> ModelCard:
+    metrics = {} if macro_f1 is None else {"macro_f1": macro_f1}
+    return ModelCard(labels=("advocate", "caution", "neutral"), config={}, annotations=DataSummary("a.jsonl", "0" * 64, 3),
+                     metrics=metrics, libraries={}, command="test")
+
+
 def _model():
-    return fit(build_pipeline({"word": {"enabled": True}}, {"C": 1.0}, 0), ["strike now", "warned of risk", "troops"],
+    return fit(build_pipeline(features_spec(), model_spec(), 0), ["strike now", "warned of risk", "troops"],
                ["advocate", "caution", "neutral"])
 
 
 def test_save_load_promote_and_undo(tmp_path):
-    first = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}})
+    first = store.save_version(tmp_path, _model(), _card(0.5))
     assert store.current_version(tmp_path) is None
     store.promote(tmp_path, first)
     model, card = store.load_version(tmp_path)
-    assert card["version"] == first and card["model_sha256"] == store.sha256_of(tmp_path / first / "model.joblib")
+    assert card.version == first and card.model_sha256 == sha256(tmp_path / first / "model.joblib")
     assert model.predict(["strike now"])[0] == "advocate"
-    second = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.6}}, created=None)
+    second = store.save_version(tmp_path, _model(), _card(0.6), created=None)
     previous = store.promote(tmp_path, second)
     assert previous == first and store.current_version(tmp_path) == second
     store.promote(tmp_path, previous)
     assert store.current_version(tmp_path) == first
-    assert [c["current"] for c in store.list_versions(tmp_path)].count(True) == 1
+    assert [current for _, current in store.list_versions(tmp_path)].count(True) == 1
     assert len((tmp_path / "HISTORY").read_text().splitlines()) == 3
 
 
 def test_a_tampered_model_file_is_refused(tmp_path):
-    version = store.save_version(tmp_path, _model(), {})
+    version = store.save_version(tmp_path, _model(), _card())
     store.promote(tmp_path, version)
     path = tmp_path / version / "model.joblib"
     path.write_bytes(path.read_bytes() + b"x")
@@ -39,17 +48,19 @@ def test_a_tampered_model_file_is_refused(tmp_path):
 
 
 def test_promoting_a_broken_version_keeps_the_current_one(tmp_path):
-    good = store.save_version(tmp_path, _model(), {})
+    good = store.save_version(tmp_path, _model(), _card())
     store.promote(tmp_path, good)
     with pytest.raises(ModelIntegrityError):
         store.promote(tmp_path, "no-such-version")
+    with pytest.raises(ModelIntegrityError):
+        store.promote(tmp_path, "20990101-000000-00000000")
     assert store.current_version(tmp_path) == good
 
 
 def _save_and_promote(job):
     root, number = job
     created = datetime(2026, 1, 1, tzinfo=timezone.utc)  # every job in the same second, with the same model file
-    version = store.save_version(root, _model(), {"metrics": {"macro_f1": number / 10}}, created=created)
+    version = store.save_version(root, _model(), _card(number / 10), created=created)
     store.promote(root, version, reason=f"job {number}")
     return version
 
@@ -58,12 +69,18 @@ def test_parallel_sweep_jobs_can_share_one_store(tmp_path):
     with ProcessPoolExecutor(4) as pool:
         versions = list(pool.map(_save_and_promote, [(tmp_path, n) for n in range(8)]))
     assert len(set(versions)) == 8  # same model, different cards: eight versions, none lost
-    assert sorted(store.read_card(tmp_path, v)["metrics"]["macro_f1"] for v in versions) == [n / 10 for n in range(8)]
+    assert sorted(store.read_card(tmp_path, v).macro_f1 for v in versions) == [n / 10 for n in range(8)]
     assert len((tmp_path / "HISTORY").read_text().splitlines()) == 8  # no promotion lost from the log
     assert store.current_version(tmp_path) in versions
 
 
 def test_saving_the_same_model_and_card_twice_in_one_second_is_one_version(tmp_path):
     created = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    first = store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}}, created=created)
-    assert store.save_version(tmp_path, _model(), {"metrics": {"macro_f1": 0.5}}, created=created) == first
+    first = store.save_version(tmp_path, _model(), _card(0.5), created=created)
+    assert store.save_version(tmp_path, _model(), _card(0.5), created=created) == first
+
+
+def test_saving_the_same_model_and_card_again_later_is_still_one_version(tmp_path):
+    first = store.save_version(tmp_path, _model(), _card(0.5), created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    again = store.save_version(tmp_path, _model(), _card(0.5), created=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert again == first and len(store.list_versions(tmp_path)) == 1

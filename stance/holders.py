@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, Sequence
 
-import yaml
+from .gazetteer import Actor
 
-from .corpus import read_utf8
-from .errors import ActorError
-
-KINDS = ("person", "organization")
 # A preposition right before a mention makes it an object ("against Iran"), not a holder.
 _OBJECT_PREPOSITIONS = {
     "against", "on", "toward", "towards", "with", "of", "to", "from", "at", "for", "in", "into",
@@ -49,17 +44,6 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
-class Actor:
-    """A gazetteer entry: canonical ``name`` and the ways a text can refer to it."""
-
-    name: str
-    kind: str
-    aliases: tuple[str, ...]
-    titles: tuple[str, ...] = ()
-    affiliation: str = ""
-
-
-@dataclass(frozen=True)
 class Attribution:
     """The holders a sentence attributes a position to, plus unknown speakers."""
 
@@ -76,49 +60,6 @@ class Cues:
     resolve_pronouns: bool = True
     resolve_titles: bool = True
     report_candidates: bool = True
-
-
-def load_gazetteer(path: str | Path) -> list[Actor]:
-    """Read and validate a YAML gazetteer; errors name the entry's line."""
-    source = Path(path)
-    if not source.is_file():
-        raise ActorError("actor file does not exist", source)
-    text = read_utf8(source, ActorError)
-    if not text.strip():
-        raise ActorError("empty file", source)
-    try:
-        root = yaml.compose(text)
-        entries = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ActorError(f"not valid YAML ({getattr(err, 'problem', err)})", source,
-                         mark.line + 1 if mark else None) from None
-    if not isinstance(entries, list):
-        raise ActorError("expected a list of actor entries", source, 1)
-    actors: list[Actor] = []
-    seen: dict[str, int] = {}
-    for node, entry in zip(root.value, entries):
-        line = node.start_mark.line + 1
-        if not isinstance(entry, dict):
-            raise ActorError("actor entry is not a mapping", source, line)
-        name = str(entry.get("name") or "").strip()
-        if not name:
-            raise ActorError("actor entry has no name", source, line)
-        if name in seen:
-            raise ActorError(f"duplicate actor {name!r} (first on line {seen[name]})", source, line)
-        seen[name] = line
-        kind = str(entry.get("kind") or "").strip()
-        if kind not in KINDS:
-            raise ActorError(f"actor {name!r} has kind {kind!r}; expected person or organization", source, line)
-        for key in ("aliases", "titles"):
-            if not isinstance(entry.get(key) or [], list):
-                raise ActorError(f"actor {name!r}: {key} must be a list", source, line)
-        aliases = tuple(dict.fromkeys([name, *[str(a) for a in entry.get("aliases") or []]]))
-        actors.append(Actor(name, kind, aliases, tuple(str(t).lower() for t in entry.get("titles") or []),
-                            str(entry.get("affiliation") or "")))
-    if not actors:
-        raise ActorError("no actor entries", source)
-    return actors
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+"""``python -m stance.cli``: the `stance` command (reproduce.sh uses it)."""
+
+from . import console
+
+console()

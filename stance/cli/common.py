@@ -1,0 +1,136 @@
+"""Helpers the commands share: printing, the labelled data, the pipeline factory, the
+model-card and metrics plumbing. Plain functions of :class:`~stance.settings.Settings`:
+nothing here reads Hydra's config (that is :mod:`stance.cli.entry`'s job, once).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..analysis import Analyzer, build_analyzer
+from ..annotations import Annotation, load_annotations
+from ..card import DataSummary
+from ..corpus import read_metadata, validate_corpus
+from ..errors import ConfigError
+from ..evaluate import LabelledSet, linked_groups
+from ..files import sha256, write_jsonl
+from ..gazetteer import load_gazetteer
+from ..settings import Settings, shown_path
+
+
+def say(text: str = "") -> None:
+    """Print a line of a command's report (flushed: sweeps interleave jobs' output)."""
+    print(text, flush=True)
+
+
+def progress(description: str, total: int, enabled: bool = True):
+    """A progress bar on stderr (hidden when stderr is not a terminal), or None."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="fold", file=sys.stderr, disable=None, leave=False)
+
+
+def corpus_path(settings: Settings) -> Path:
+    """The configured corpus, checked whole (a bad manifest or file stops here, before any output)."""
+    path = settings.corpus.path
+    if path is None:
+        raise ConfigError("config: corpus.path is empty; pass corpus.path=DIR_OR_JSONL")
+    validate_corpus(path)
+    return path
+
+
+def annotations_path(settings: Settings) -> Path:
+    if settings.annotations.path is None:
+        raise ConfigError("config: annotations.path is empty; pass annotations.path=FILE")
+    return settings.annotations.path
+
+
+def analyzer(settings: Settings, with_holders: bool = True) -> Analyzer:
+    """The one builder of clean -> segment -> holders for every command."""
+    return build_analyzer(settings.clean, settings.segment, settings.actors if with_holders else None)
+
+
+def known_actors(settings: Settings) -> set[str] | None:
+    """Canonical names annotations may use as holders (None: not checked)."""
+    if not settings.annotations.check_actors or settings.actors.path is None:
+        return None
+    return {actor.name for actor in load_gazetteer(settings.actors.path)}
+
+
+def group_of(settings: Settings) -> Callable[[Annotation], str]:
+    """Each annotated sentence's value of ``eval.group_column``: from the annotation row when
+    it carries the column (``crisis``, ``outlet`` of pool rows), else from the corpus's
+    metadata; republications that share a source fall in one group."""
+    column = settings.eval.group_column
+    metadata: dict[str, str] = {}
+    path = settings.corpus.path
+    if path is not None and path.exists():
+        metadata = linked_groups({doc_id: article.field(column) or article.outlet or doc_id
+                                  for doc_id, article in read_metadata(path).items()})
+    return lambda row: row.field(column) or metadata.get(row.doc_id) or row.doc_id
+
+
+def load_labelled(settings: Settings, path: Path) -> tuple[list[Annotation], LabelledSet]:
+    """Annotations from ``path``, validated, with each sentence's group."""
+    rows = load_annotations(path, settings.labels, known_actors(settings))
+    group = group_of(settings)
+    data = LabelledSet(texts=[r.text for r in rows], labels=[r.label for r in rows],
+                       doc_ids=[r.doc_id for r in rows], groups=[group(r) for r in rows])
+    return rows, data
+
+
+def pipeline_factory(settings: Settings) -> Callable:
+    """A function that builds a fresh, unfitted pipeline from the settings."""
+    from ..model import build_pipeline
+
+    features, model, seed = settings.features, settings.model, settings.seed
+    return lambda: build_pipeline(features, model, seed)
+
+
+def data_summary(path: Path, rows: list[Annotation]) -> DataSummary:
+    """What the model card and metrics record about an annotation file."""
+    return DataSummary(shown_path(path), sha256(path), len(rows), len({r.doc_id for r in rows}),
+                       dict(Counter(r.label for r in rows)))
+
+
+def write_cv_predictions(out_dir: Path, rows: list[Annotation], predicted: list[str], extra: list[dict] | None = None
+                         ) -> Path:
+    """Every annotated sentence with its gold and out-of-fold label (and probabilities)."""
+    def records() -> Iterator[dict]:
+        for i, (row, label) in enumerate(zip(rows, predicted)):
+            record = {"id": row.id, "doc_id": row.doc_id, "text": row.text, "gold": row.label, "predicted": label}
+            if extra:
+                record.update(extra[i])
+            yield record
+    return write_jsonl(out_dir / "cv_predictions.jsonl", records())
+
+
+def print_metrics(metrics: dict, labels: tuple[str, ...]) -> None:
+    say(f"Evaluation ({metrics['protocol']}, {metrics['n']} sentences): "
+        f"macro-F1 {metrics['macro_f1']:.3f}, accuracy {metrics['accuracy']:.3f}"
+        + (f", F_avg {metrics['f_avg']:.4f}" if "f_avg" in metrics else ""))
+    say(f"  {'label':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}")
+    for label in labels:
+        row = metrics["per_label"][label]
+        say(f"  {label:<10} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8d}")
+    if "fold_macro_f1" in metrics:
+        spread = metrics["fold_macro_f1"]
+        say(f"  per fold macro-F1: mean {spread['mean']:.3f} +/- {spread['std']:.3f} "
+            f"(min {spread['min']:.3f}, max {spread['max']:.3f})")
+        for fold in metrics["folds"][:40]:
+            f1 = " ".join(f"{label[:3]} {fold['f1'][label]:.2f}" for label in labels) if "f1" in fold else ""
+            say(f"    {fold['fold'][:28]:<28} n={fold['n_test']:<5} macro-F1 {fold['macro_f1']:.3f}  {f1}")
+        if len(metrics["folds"]) > 40:
+            say(f"    ... {len(metrics['folds']) - 40} more folds in metrics.json")
+    errors = ", ".join(f"{e['gold']}->{e['predicted']} {e['count']}" for e in metrics["dominant_errors"])
+    say(f"  dominant errors (gold->predicted): {errors or 'none'}")
+
+
+def dump(record: object) -> str:
+    return json.dumps(record, ensure_ascii=False)

@@ -1,0 +1,201 @@
+"""Reading and writing files: strict UTF-8 with located errors, JSONL with line errors,
+atomic writes, JSON, SHA-256 and a lock file. Every stage reads and writes through here, so a
+bad byte, a bad line or a full disk is reported the same way everywhere (SPEC section 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import StanceError
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there a lock only guards one process's threads
+    fcntl = None
+
+# JSON nested deeper than this is refused before Python's parser recurses into it.
+MAX_JSON_DEPTH = 64
+
+
+def read_utf8(path: str | os.PathLike, error: type[StanceError]) -> str:
+    """A file's text as strict UTF-8 (a leading byte-order mark dropped); a bad byte is
+    reported, as ``error``, with its line number."""
+    source = Path(path)
+    try:
+        data = source.read_bytes()
+    except OSError as err:
+        raise error(f"cannot read file ({err.strerror or err})", source) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise error(f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})", source, line) from None
+
+
+def _too_deep(raw: str) -> bool:
+    """Cheap upper bound of the nesting of a JSON text (brackets inside strings count too,
+    so a deep-looking string is parsed the slow, safe way below)."""
+    depth = deepest = 0
+    for ch in raw:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest > MAX_JSON_DEPTH
+
+
+def parse_json(raw: str, path: Path, line: int | None, error: type[StanceError]) -> object:
+    """One JSON value; bad syntax or absurd nesting is ``error`` at ``path:line``."""
+    if _too_deep(raw):
+        try:
+            value = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError):
+            raise error(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path, line) from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise error(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path, line)
+        return value
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise error(f"not valid JSON ({err.msg})", path, line) from None
+    except RecursionError:
+        raise error(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path, line) from None
+
+
+def _depth(value: object) -> int:
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def read_json(path: str | os.PathLike, error: type[StanceError]) -> object:
+    """A whole JSON file, strictly decoded."""
+    source = Path(path)
+    return parse_json(read_utf8(source, error), source, None, error)
+
+
+def iter_jsonl(path: str | os.PathLike, error: type[StanceError]) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for every non-blank line of a JSONL file, streamed: a line
+    that is not valid UTF-8, not JSON or not an object is ``error`` naming the line."""
+    source = Path(path)
+    try:
+        handle = source.open("rb")
+    except OSError as err:
+        raise error(f"cannot read file ({err.strerror or err})", source) from None
+    with handle:
+        for line, data in enumerate(handle, start=1):
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise error(f"not valid UTF-8 (byte 0x{data[err.start]:02x})", source, line) from None
+            if line == 1:
+                raw = raw.lstrip("\ufeff")
+            if not raw.strip():
+                continue
+            record = parse_json(raw, source, line, error)
+            if not isinstance(record, dict):
+                raise error("expected a JSON object", source, line)
+            yield line, record
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:
+    """Call ``writer(tmp_path)`` then move the temporary file onto ``path``: a reader sees
+    the old file or the new one, never half of one. The temporary file lives beside the
+    target (one file system, so ``os.replace`` is a rename); on any exception the target is
+    left as it was and the temporary file removed. A symlinked target is written through:
+    the file it points to is replaced, the link stays."""
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; outputs are for the whole lab
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` atomically."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_json(path: str | os.PathLike, payload: object) -> Path:
+    """Write JSON (sorted keys, indented, UTF-8) atomically."""
+    return write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def write_jsonl(path: str | os.PathLike, records: Iterator[dict] | list[dict]) -> Path:
+    """Write one JSON object per line atomically, streaming ``records``."""
+    def writer(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return write_atomic(path, writer)
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in blocks: names the exact data a model saw."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of bytes in memory."""
+    return hashlib.sha256(data).hexdigest()
+
+
+_held: dict[Path, int] = {}
+
+
+@contextmanager
+def locked(lock_file: str | os.PathLike) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created if missing) against other
+    processes; re-entrant within a process, so a locked caller may call locked code."""
+    path = Path(lock_file).resolve()
+    if fcntl is None or _held.get(path):
+        _held[path] = _held.get(path, 0) + 1
+        try:
+            yield
+        finally:
+            _held[path] -= 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _held[path] = 1
+        try:
+            yield
+        finally:
+            _held[path] = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
