@@ -102,6 +102,10 @@ class Section:
         path = Path(value.strip()).expanduser()
         return path if path.is_absolute() else (self.base / path)
 
+    def paths(self, key: str) -> tuple[Path, ...]:
+        values = self.strings(key)
+        return tuple(p if p.is_absolute() else self.base / p for p in (Path(v).expanduser() for v in values))
+
     def strings(self, key: str, optional: bool = False, allow_empty: bool = True) -> tuple[str, ...] | None:
         value = self._get(key)
         if value is None and optional:
@@ -161,6 +165,7 @@ class AnnotationSettings:
     path: Path | None
     labels: tuple[str, ...]
     check_actors: bool
+    actor_files: tuple[Path, ...]   # gazetteers whose names the store's holders may use
 
 
 @dataclass(frozen=True)
@@ -409,7 +414,8 @@ def from_config(raw: Mapping, base: Path) -> Settings:
                              actors.number("window", minimum=1, maximum=200, integer=True),
                              actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
                              actors.flag("report_candidates")),
-        annotations=AnnotationSettings(annotations.path("path"), labels, annotations.flag("check_actors")),
+        annotations=AnnotationSettings(annotations.path("path"), labels, annotations.flag("check_actors"),
+                                       annotations.paths("actor_files")),
         features=_features(Section(raw.get("features"), "features", base)),
         model=_model(Section(raw.get("model"), "model", base)),
         eval=EvalSettings(evaluation.text("protocol", tuple(PROTOCOLS)),

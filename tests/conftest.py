@@ -15,6 +15,8 @@ from stance.settings import CONFIG_DIR, PROJECT_ROOT
 SEED_CORPUS = PROJECT_ROOT / "data" / "corpus"
 SEED_ANNOTATIONS = PROJECT_ROOT / "data" / "annotations" / "seed.jsonl"
 SEED_ACTORS = PROJECT_ROOT / "conf" / "actors" / "seed.yaml"
+# The seed set and its within-crisis protocol: quick to train, and what most tests check against.
+SEED_SET = ("annotations=seed", "eval=leave_one_article_out")
 
 
 def compose_config(*overrides: str):
@@ -33,7 +35,12 @@ def make_cfg(tmp_path):
     """Settings with overrides; models go to tmp_path/models and tables are not printed."""
 
     def _make(*overrides: str):
-        return settings_for(f"store.dir={tmp_path / 'models'}", "report.print=false", *overrides)
+        def overridden(default: str) -> bool:  # an experiment preset chooses its own protocol
+            key = default.split("=")[0] + "="
+            return any(x.startswith(key) or (key == "eval=" and x.startswith("+experiment=")) for x in overrides)
+
+        seed_set = [o for o in SEED_SET if not overridden(o)]
+        return settings_for(f"store.dir={tmp_path / 'models'}", "report.print=false", *seed_set, *overrides)
 
     return _make
 
@@ -59,7 +66,7 @@ def trained_models(tmp_path_factory) -> Path:
     from stance.cli.train import train
 
     root = tmp_path_factory.mktemp("shared")
-    train(settings_for(f"store.dir={root / 'models'}", "report.print=false"), root / "train")
+    train(settings_for(f"store.dir={root / 'models'}", "report.print=false", *SEED_SET), root / "train")
     return root / "models"
 
 

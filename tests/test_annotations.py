@@ -1,3 +1,4 @@
+import json
 """The seed set against its schema, the gazetteer and the segmenter (issue: seed set)."""
 
 import json
@@ -55,15 +56,44 @@ def test_the_spec_examples_carry_the_spec_labels(seed_rows):
 
 
 def test_second_pass_agrees_with_the_seed_set(seed_rows):
-    """The blind second pass kept beside GUIDELINES.md still agrees with the seed set
-    as GUIDELINES.md reports (kappa 0.927, 67 of 70 labels)."""
+    """The seed set's blind second pass (made under rules 1-12) against the seed set as it is
+    now: 66 of 70 labels, kappa 0.901, as GUIDELINES.md reports (0.927 before one of its
+    rows was relabelled under rule 18)."""
     from stance.agreement import agreement
 
     second = load_annotations(SEED_ANNOTATIONS.parent / "agreement" / "second_pass.jsonl", LABELS)
     assert len(second) >= 60 and len({r.doc_id for r in second}) == 5
     result = agreement(seed_rows, second)
     assert result.n == len(second)
-    assert round(result.kappa, 3) == 0.927 and len(result.label_disagreements) == 3
+    assert round(result.kappa, 3) == 0.901 and len(result.label_disagreements) == 4
+
+
+def test_the_pool_blind_pass_agrees_as_guidelines_report():
+    """The cross-crisis blind pass (460 sentences, two articles per crisis tag) against the
+    first pass before adjudication: kappa 0.913, 450 of 460 labels."""
+    from stance.agreement import agreement
+
+    folder = SEED_ANNOTATIONS.parent / "agreement"
+    first = load_annotations(folder / "pool_first_pass_sample.jsonl", LABELS)
+    second = load_annotations(folder / "pool_second_pass.jsonl", LABELS)
+    result = agreement(first, second)
+    assert result.n == 460 and len({r.field("crisis") for r in second}) == 18
+    assert round(result.kappa, 3) == 0.913 and len(result.label_disagreements) == 10
+    adjudicated = {r.id: r for r in load_annotations(SEED_ANNOTATIONS.parent / "crises.jsonl", LABELS)}
+    for line in (folder / "pool_adjudication.jsonl").read_text(encoding="utf-8").splitlines():
+        decision = json.loads(line)
+        row = adjudicated[decision["id"]]
+        assert (row.label, list(row.actors)) == (decision["resolved"]["label"], decision["resolved"]["actors"])
+
+
+def test_every_crises_row_is_traced_to_its_article_and_the_seed_rows_match_the_seed_set(seed_rows):
+    rows = load_annotations(SEED_ANNOTATIONS.parent / "crises.jsonl", LABELS)
+    assert all(r.field(f) or f == "url" for r in rows for f in ("outlet", "source_dataset", "url", "crisis"))
+    assert len({r.field("crisis") for r in rows}) >= 13
+    seed = {r.id: r for r in seed_rows}
+    in_both = [r for r in rows if r.id in seed]
+    assert len(in_both) == len(seed) and all((r.label, r.actors) == (seed[r.id].label, seed[r.id].actors)
+                                             for r in in_both)
 
 
 def _write(tmp_path, lines, name="ann.jsonl"):

@@ -42,7 +42,7 @@ def test_bad_input_is_one_line_on_stderr_with_nonzero_exit(tmp_path, corpus_copy
 
 def test_train_via_cli_writes_its_run_folder(tmp_path):
     run_dir = tmp_path / "run"
-    result = stance("train", "eval=stratified_kfold", "eval.k=3", f"store.dir={tmp_path / 'models'}",
+    result = stance("train", "annotations=seed", "eval=stratified_kfold", "eval.k=3", f"store.dir={tmp_path / 'models'}",
                     f"hydra.run.dir={run_dir}")
     assert result.returncode == 0, result.stderr
     assert "macro-F1" in result.stdout

@@ -31,7 +31,7 @@ def _run_folder(root, name, metrics, overrides):
 def sweep(tmp_path_factory):
     """A real four-run sweep of the seed set through the joblib launcher (small: 2 folds)."""
     root = tmp_path_factory.mktemp("sweep")
-    result = stance("train", "-m", "model.C=0.1,10", "features=word,word_cues", "eval=stratified_kfold", "eval.k=2",
+    result = stance("train", "-m", "annotations=seed", "model.C=0.1,10", "features=word,word_cues", "eval=stratified_kfold", "eval.k=2",
                     f"store.dir={root / 'models'}", f"hydra.sweep.dir={root / 'multirun'}")
     assert result.returncode == 0, result.stderr
     return root
@@ -59,10 +59,10 @@ def test_compare_ranks_a_real_sweep_by_its_metrics(sweep):
             expected[job.name] = json.loads((job / "metrics.json").read_text())["macro_f1"]
     assert [row["run"] for row in rows] == sorted(expected, key=lambda name: (-expected[name], name))
     assert [float(row["macro_f1"]) for row in rows] == pytest.approx(sorted(expected.values(), reverse=True))
-    assert {row["overrides"] for row in rows} >= {f"model.C=10 features=word_cues eval=stratified_kfold eval.k=2 "
+    assert {row["overrides"] for row in rows} >= {f"annotations=seed model.C=10 features=word_cues eval=stratified_kfold eval.k=2 "
                                                   f"store.dir={sweep / 'models'}"}
     assert "Runs ranked by macro_f1" in result.stdout
-    assert f"Every run also had: eval=stratified_kfold eval.k=2 store.dir={sweep / 'models'}" in result.stdout
+    assert f"Every run also had: annotations=seed eval=stratified_kfold eval.k=2 store.dir={sweep / 'models'}" in result.stdout
 
 
 def test_equal_figures_share_a_rank_and_dotted_metrics_reach_nested_figures(tmp_path):

@@ -12,7 +12,7 @@ from stance.settings import PROJECT_ROOT
 def _train_in_fresh_process(tmp_path, name, hash_seed):
     """Train in a new interpreter, with its own hash seed: set orders must not leak into the file."""
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    subprocess.run([sys.executable, "-m", "stance.cli", "train", f"store.dir={tmp_path / name}",
+    subprocess.run([sys.executable, "-m", "stance.cli", "train", "annotations=seed", "eval=leave_one_article_out", f"store.dir={tmp_path / name}",
                     f"hydra.run.dir={tmp_path / ('run_' + name)}"], check=True, cwd=PROJECT_ROOT, env=env,
                    capture_output=True, timeout=600)
     return json.loads((tmp_path / ("run_" + name) / "model_card.json").read_text())

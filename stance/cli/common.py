@@ -57,10 +57,13 @@ def analyzer(settings: Settings, with_holders: bool = True) -> Analyzer:
 
 
 def known_actors(settings: Settings) -> set[str] | None:
-    """Canonical names annotations may use as holders (None: not checked)."""
-    if not settings.annotations.check_actors or settings.actors.path is None:
+    """Canonical names annotations may use as holders: those of ``annotations.actor_files``
+    (the gazetteers the store was annotated with) and of the configured ``actors.path``
+    (None: not checked)."""
+    if not settings.annotations.check_actors:
         return None
-    return {actor.name for actor in load_gazetteer(settings.actors.path)}
+    files = [*settings.annotations.actor_files, *([settings.actors.path] if settings.actors.path else [])]
+    return {actor.name for path in files for actor in load_gazetteer(path)}
 
 
 def group_of(settings: Settings) -> Callable[[Annotation], str]:
