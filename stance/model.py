@@ -17,7 +17,7 @@ from .features import build_features
 
 def build_pipeline(features: Mapping, model: Mapping, seed: int) -> Pipeline:
     """An unfitted TF-IDF + logistic-regression pipeline."""
-    union = build_features(features.get("word"), features.get("char"), features.get("cues"))
+    union = build_features(features)
     class_weight = model["class_weight"]
     classifier = LogisticRegression(
         C=float(model["C"]),

@@ -286,20 +286,32 @@ def _features(section: Section) -> dict:
     cues = section.group("cues")
     lexicon = cues.group("lexicon")
     lexicon_values = {}
-    for category in lexicon.raw:
+    for category, entries in lexicon.raw.items():
         if not isinstance(category, str) or not category.strip():
             raise lexicon.fail(str(category), "category names as text")
-        lexicon_values[category] = list(lexicon.strings(category, allow_empty=False))
+        if isinstance(entries, Mapping):
+            entry = lexicon.group(category)
+            unknown = set(entries) - {"verbs", "phrases"}
+            if unknown:
+                raise entry.fail(sorted(unknown)[0], "only verbs and phrases")
+            lexicon_values[category] = {key: list(entry.strings(key)) for key in ("verbs", "phrases") if key in entries}
+        else:
+            lexicon_values[category] = list(lexicon.strings(category, allow_empty=False))
     blocks["cues"] = {"enabled": cues.flag("enabled"), "lexicon": lexicon_values}
-    if not any(block["enabled"] for block in blocks.values()):
+    text = section.group("text")
+    blocks["text"] = {"mask_names": text.flag("mask_names"), "mask_numbers": text.flag("mask_numbers"),
+                      "mark_negation": text.flag("mark_negation"),
+                      "negation_scope": text.number("negation_scope", minimum=1, maximum=10, integer=True)}
+    blocks["attribution"] = {"enabled": section.group("attribution").flag("enabled")}
+    for name in ("word", "char", "cues", "attribution"):
+        if "weight" in section.raw[name]:
+            blocks[name]["weight"] = section.group(name).number("weight", above=0)
+    if not any(blocks[name]["enabled"] for name in ("word", "char", "cues", "attribution")):
         raise ConfigError("config: no feature set is enabled; set one of features.word.enabled, "
-                          "features.char.enabled or features.cues.enabled to true")
-    # extra blocks (masking, negation ...) are passed through when the features stage knows them
-    for extra in sorted(set(section.raw) - {"word", "char", "cues"}):
-        value = section.raw[extra]
-        if not isinstance(value, Mapping):
-            raise section.fail(extra, "a group of settings")
-        blocks[extra] = dict(value)
+                          "features.char.enabled, features.cues.enabled or features.attribution.enabled to true")
+    unknown = sorted(set(section.raw) - {"word", "char", "cues", "text", "attribution"})
+    if unknown:
+        raise ConfigError(f"config: features.{unknown[0]} is not a feature setting (word, char, cues, text, attribution)")
     return blocks
 
 
