@@ -175,6 +175,7 @@ class EvalSettings:
     holdout_path: Path | None
     f_avg_labels: tuple[str, ...] | None
     group_column: str
+    n_jobs: int            # folds fitted at once (worker processes); -1: every core
 
     def as_record(self) -> dict:
         """The protocol as stored in metrics and cards."""
@@ -215,6 +216,13 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class SampleSettings:
+    size: int
+    min_per_outlet: int
+    min_words: int
+
+
+@dataclass(frozen=True)
 class AgreementSettings:
     first: Path | None
     second: Path | None
@@ -247,6 +255,7 @@ class Settings:
     store: StoreSettings
     importing: ImportSettings
     queue: QueueSettings
+    sample: SampleSettings
     agreement: AgreementSettings
     compare: CompareSettings
     benchmark: dict | None
@@ -331,7 +340,11 @@ def _model(section: Section) -> dict:
     return {"C": section.number("C", above=0), "class_weight": dict(class_weight) if isinstance(class_weight, Mapping)
             else class_weight, "max_iter": section.number("max_iter", minimum=1, integer=True),
             "solver": section.text("solver", SOLVERS), "tol": section.number("tol", above=0),
-            **{k: v for k, v in section.raw.items() if k not in ("C", "class_weight", "max_iter", "solver", "tol")}}
+            "two_stage": section.flag("two_stage"),
+            "calibration": section.text("calibration", ("none", "sigmoid", "isotonic")),
+            "calibration_folds": section.number("calibration_folds", minimum=2, maximum=20, integer=True),
+            "tune_offsets": section.flag("tune_offsets"),
+            "offset_folds": section.number("offset_folds", minimum=2, maximum=20, integer=True)}
 
 
 def _report(section: Section, labels: tuple[str, ...], seed: int):
@@ -408,6 +421,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
     corpus, segment, actors = (Section(raw.get(n), n, base) for n in ("corpus", "segment", "actors"))
     evaluation, store, importing = (Section(raw.get(n), n, base) for n in ("eval", "store", "importing"))
     queue, agreement, compare = (Section(raw.get(n), n, base) for n in ("queue", "agreement", "compare"))
+    sampling = Section(raw.get("sample"), "sample", base)
     f_avg = evaluation.strings("f_avg_labels", optional=True)
     if f_avg and set(f_avg) - set(labels):
         raise evaluation.fail("f_avg_labels", f"labels from [{', '.join(labels)}]")
@@ -433,7 +447,8 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         eval=EvalSettings(evaluation.text("protocol", tuple(PROTOCOLS)),
                           evaluation.number("k", minimum=2, maximum=1000, integer=True),
                           evaluation.path("holdout_path"), f_avg,
-                          evaluation.text("group_column")),
+                          evaluation.text("group_column"),
+                          evaluation.number("n_jobs", minimum=-1, maximum=512, integer=True)),
         report=_report(Section(raw.get("report"), "report", base), labels, seed),
         store=StoreSettings(store.path("dir", optional=False), store.text("version", optional=True),
                             store.text("promote", PROMOTION_POLICIES), store.text("sweep_promote", PROMOTION_POLICIES)),
@@ -446,6 +461,9 @@ def from_config(raw: Mapping, base: Path) -> Settings:
                             queue.number("pool", minimum=1, integer=True), queue.number("diversity", minimum=0),
                             queue.number("max_similarity", minimum=0, maximum=1),
                             queue.number("min_words", minimum=0, integer=True)),
+        sample=SampleSettings(sampling.number("size", minimum=1, integer=True),
+                              sampling.number("min_per_outlet", minimum=0, integer=True),
+                              sampling.number("min_words", minimum=0, integer=True)),
         agreement=AgreementSettings(agreement.path("first"), agreement.path("second")),
         compare=CompareSettings(compare.path("dir"), compare.text("metric")),
         benchmark=dict(benchmark) if benchmark is not None else None,
