@@ -1,7 +1,10 @@
 """The model store: every trained model is a version folder with its card; ``CURRENT`` names
-the version in use and ``HISTORY`` logs every promotion. Loading checks the file's SHA-256
-against the card; version names and card paths are confined to the store; saving and
-promoting hold the store's lock, so the parallel jobs of a sweep can share one store.
+the version in use and ``HISTORY`` logs every promotion. Model files are in skops' format
+(:mod:`stance.modelfile`), so loading one never runs code from it; loading also checks the
+file's SHA-256 against the card. Version names and card paths are confined to the store;
+saving and promoting hold the store's lock, so the parallel jobs of a sweep can share one
+store. Staging folders carry their process id, so a later command can tell an abandoned
+one (its process is gone) from one being written, and removes it.
 """
 
 from __future__ import annotations
@@ -13,13 +16,12 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-import joblib
-
+from . import modelfile
 from .card import ModelCard
 from .errors import ModelIntegrityError
-from .files import current_umask, locked, read_json, sha256, write_atomic, write_text_atomic
+from .files import current_umask, locked, read_json, remove_stale, sha256, write_atomic, write_text_atomic
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 CURRENT_FILE = "CURRENT"
 HISTORY_FILE = "HISTORY"
@@ -63,10 +65,10 @@ def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, crea
     root = Path(models_dir)
     root.mkdir(parents=True, exist_ok=True)
     created = created or datetime.now(timezone.utc)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=root))
     try:
         model_path = staging / MODEL_FILE
-        joblib.dump(pipeline, model_path, compress=3)
+        model_path.write_bytes(modelfile.dumps(pipeline))
         model_sha = sha256(model_path)
         data_file = None
         if training_data is not None:
@@ -150,9 +152,9 @@ def load_version(models_dir: str | Path, version: str | None = None) -> tuple[ob
             f"SHA-256 {actual[:12]}... does not match the card's {card.model_sha256[:12]}...; "
             "the file was changed or corrupted, refusing to load it", model_path)
     try:
-        return joblib.load(model_path), card
-    except Exception as err:  # a truncated or foreign file: say so in one line
-        raise ModelIntegrityError(f"cannot load the model file ({type(err).__name__})", model_path) from None
+        return modelfile.load(model_path), card
+    except modelfile.ModelFileError as err:
+        raise ModelIntegrityError(str(err), model_path) from None
 
 
 def training_data(models_dir: str | Path, version: str) -> Path | None:
@@ -200,18 +202,10 @@ def promote(models_dir: str | Path, version: str, reason: str = "") -> str | Non
 
 
 def remove_leftovers(models_dir: str | Path) -> list[Path]:
-    """Staging folders and temporary files an interrupted save left behind (none is in use
-    while the caller holds the store's lock)."""
+    """Staging folders and temporary files that interrupted commands left in the store (their
+    process is gone); those of running commands are kept."""
     root = Path(models_dir)
     if not root.is_dir():
         return []
-    removed = []
     with lock(root):
-        for path in root.iterdir():
-            if path.name.startswith(".staging-") and path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-            elif path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file():
-                path.unlink(missing_ok=True)
-                removed.append(path)
-    return removed
+        return remove_stale(root)

@@ -27,7 +27,7 @@ def test_save_load_promote_and_undo(tmp_path):
     assert store.current_version(tmp_path) is None
     store.promote(tmp_path, first)
     model, card = store.load_version(tmp_path)
-    assert card.version == first and card.model_sha256 == sha256(tmp_path / first / "model.joblib")
+    assert card.version == first and card.model_sha256 == sha256(tmp_path / first / "model.skops")
     assert model.predict(["strike now"])[0] == "advocate"
     second = store.save_version(tmp_path, _model(), _card(0.6), created=None)
     previous = store.promote(tmp_path, second)
@@ -41,9 +41,9 @@ def test_save_load_promote_and_undo(tmp_path):
 def test_a_tampered_model_file_is_refused(tmp_path):
     version = store.save_version(tmp_path, _model(), _card())
     store.promote(tmp_path, version)
-    path = tmp_path / version / "model.joblib"
+    path = tmp_path / version / "model.skops"
     path.write_bytes(path.read_bytes() + b"x")
-    with pytest.raises(ModelIntegrityError, match=r"model.joblib: SHA-256 .* does not match the card"):
+    with pytest.raises(ModelIntegrityError, match=r"model.skops: SHA-256 .* does not match the card"):
         store.load_version(tmp_path)
 
 
