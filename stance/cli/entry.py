@@ -22,6 +22,7 @@ from ..errors import ConfigError, StanceError
 from ..reproduce import write_reproduce_script
 from ..settings import CONFIG_DIR, PROJECT_ROOT, Settings, from_config
 from . import COMMANDS
+from .guard import guarded
 
 if not OmegaConf.has_resolver("project"):
     # ${project:data/corpus} -> an absolute path inside the project checkout
@@ -72,6 +73,7 @@ def run_command(name: str, settings: Settings, out_dir: Path):
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+@guarded  # OSError, MemoryError and Ctrl-C: one line on stderr and a non-zero exit
 def _hydra_entry(cfg: DictConfig) -> None:
     runtime = HydraConfig.get()
     overrides = [o for o in runtime.overrides.task if not o.startswith("command=")]
