@@ -49,7 +49,10 @@ def _inside(models_dir: Path, version: str, name: str, what: str) -> Path:
             or name.startswith("."):
         raise ModelIntegrityError(f"card names {what} {name!r}; expected a file name inside the version folder",
                                   models_dir / version / CARD_FILE)
-    return models_dir / version / name
+    path = models_dir / version / name
+    if path.exists() and path.resolve().parent != (models_dir.resolve() / version):
+        raise ModelIntegrityError(f"the {what} is a link to a file outside the version folder; refusing to read it", path)
+    return path
 
 
 def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, created: datetime | None = None,
@@ -113,6 +116,9 @@ def read_card(models_dir: str | Path, version: str) -> ModelCard:
     root = Path(models_dir)
     check_version_name(root, version)
     card_path = root / version / CARD_FILE
+    if (root / version).is_symlink():
+        raise ModelIntegrityError(f"version {version!r} is a link to a folder outside the store; refusing to read it",
+                                  root / version)
     if not card_path.is_file():
         raise ModelIntegrityError(f"no model card for version {version!r}", card_path)
     return ModelCard.from_dict(read_json(card_path, ModelIntegrityError), str(card_path))

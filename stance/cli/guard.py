@@ -2,7 +2,8 @@
 folder, Ctrl-C, memory running out, two runs aimed at one folder.
 
 :func:`guard` wraps a command: an ``OSError``, ``MemoryError`` or ``KeyboardInterrupt``
-becomes one line on stderr and a non-zero exit instead of a traceback. Nothing needs
+becomes one line on stderr and a non-zero exit instead of a traceback (:func:`hydra_run`
+does the same around Hydra's own work, for overrides it cannot parse). Nothing needs
 undoing: every file is written to a temporary name and renamed into place, so an
 interrupted command leaves each output, model and annotation file as it was.
 
@@ -23,9 +24,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from hydra.core.hydra_config import HydraConfig
+from hydra.errors import HydraException
 from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 # The exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
@@ -66,6 +69,8 @@ def guard(command: str, where: str = "") -> Iterator[None]:
     and a non-zero exit (2, or 130 for Ctrl-C). ``where`` names a sweep job."""
     try:
         yield
+    except (HydraException, OmegaConfBaseException) as err:  # an override Hydra cannot parse or compose
+        fail(command, f"error{where}: {type(err).__name__}: {one_line(str(err).split('Config search path')[0])}")
     except KeyboardInterrupt:
         fail(command, f"interrupted{where}; every file is as it was before the interrupted write "
                       "(outputs written so far are complete, nothing half-written is kept)", INTERRUPTED)
@@ -73,6 +78,23 @@ def guard(command: str, where: str = "") -> Iterator[None]:
         fail(command, f"error{where}: out of memory; give the run less data (e.g. corpus.batch_size) or more memory")
     except OSError as err:
         fail(command, f"error{where}: {describe_os_error(err)}")
+
+
+@contextmanager
+def hydra_run(command: str) -> Iterator[None]:
+    """Hydra's own run (composing the config, then the task) under :func:`guard`: Hydra is
+    asked to raise its errors instead of printing them over several lines, so an override it
+    cannot parse is one line too."""
+    previous = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        with guard(command):
+            yield
+    finally:
+        if previous is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = previous
 
 
 def guarded(task: Callable[[DictConfig], Any]) -> Callable[[DictConfig], Any]:
@@ -96,6 +118,8 @@ def guarded(task: Callable[[DictConfig], Any]) -> Callable[[DictConfig], Any]:
 def claim_folder(folder: Path) -> None:
     """Make ``folder`` this run's own: created if missing, refused (one line, exit 2) if it
     already holds anything or another run claimed it first."""
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, "exists and is not a folder", str(folder))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if any(entry.name != CLAIM for entry in folder.iterdir()) or (folder / CLAIM).exists():
