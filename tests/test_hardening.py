@@ -302,7 +302,7 @@ case("model-symlink-out-of-the-store", 1, "predict",
 for name in ["/abs/dir", "../x", "x/../../y", ".", "..", "20261122-032929-7c44a51b/../../etc", "bad\nname",
              "20261122-032929-7c44a51b ", "２０２６１１２２-０３２９２９-７ｃ４４ａ５１ｂ", "0" * 300, "CURRENT", "HISTORY",
              ".lock", "20261122-032929-7C44A51B"]:
-    case(f"promote-version-name-{name[:24]!r}", 1, "promote", lambda box, name=name: [f"store.version={name}"])
+    case(f"promote-version-name-{name[:40]!r}", 1, "promote", lambda box, name=name: [f"store.version={name}"])
 case("promote-a-version-that-does-not-exist", 1, "promote", lambda box: ["store.version=20990101-000000-00000000"],
      expect="no model card")
 for content, note in [(b"/abs/dir\n", "absolute"), (b"../x\n", "dotdot"), (b"\xff\xfe\x00x", "not-utf8"),
