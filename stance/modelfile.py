@@ -120,7 +120,7 @@ def terms_of(vocabulary: dict) -> list[str]:
     return terms
 
 
-def _check_archive(path: Path) -> None:
+def _check_archive(path: io.BytesIO) -> None:
     """Refuse what is not a skops archive of ours before skops parses it."""
     if not zipfile.is_zipfile(path):
         raise ModelFileError("not a model file in the skops format (not a zip archive: truncated, or a joblib "
@@ -138,15 +138,17 @@ def _check_archive(path: Path) -> None:
             raise ModelFileError(f"unexpected member {strange[0][:60]!r} in the model archive")
 
 
-def load(path: str | Path) -> object:
-    """The fitted pipeline stored at ``path``; a file holding any type outside skops' trusted
-    list and :data:`TRUSTED_TYPES` is refused without building anything from it."""
+def load(path_or_bytes: str | Path | bytes) -> object:
+    """The fitted pipeline stored in a file (or its bytes, read once so the bytes whose hash
+    was checked are the bytes loaded); a file holding any type outside skops' trusted list
+    and :data:`TRUSTED_TYPES` is refused without building anything from it."""
     import skops.io
 
-    source = Path(path)
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    source = io.BytesIO(data)
     _check_archive(source)
     try:
-        untrusted = [name for name in skops.io.get_untrusted_types(file=source) if name not in TRUSTED_TYPES]
+        untrusted = [name for name in skops.io.get_untrusted_types(data=data) if name not in TRUSTED_TYPES]
     except ModelFileError:
         raise
     except Exception as err:  # malformed schema: whatever skops trips on, it is not our model
@@ -155,7 +157,7 @@ def load(path: str | Path) -> object:
         shown = ", ".join(untrusted[:3]) + (f" and {len(untrusted) - 3} more" if len(untrusted) > 3 else "")
         raise ModelFileError(f"holds types stance does not trust ({shown}); refusing to load it")
     try:
-        stored = skops.io.load(source, trusted=list(TRUSTED_TYPES))
+        stored = skops.io.loads(data, trusted=list(TRUSTED_TYPES))
     except Exception as err:
         raise ModelFileError(f"malformed skops model file ({type(err).__name__})") from None
     if not isinstance(stored, dict) or stored.get("format") != FORMAT or "pipeline" not in stored:

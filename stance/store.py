@@ -19,7 +19,8 @@ from pathlib import Path
 from . import modelfile
 from .card import ModelCard
 from .errors import ModelIntegrityError
-from .files import current_umask, locked, read_json, remove_stale, sha256, write_atomic, write_text_atomic
+from .files import (current_umask, locked, read_json, remove_stale, sha256, sha256_bytes, write_atomic,
+                    write_text_atomic)
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
@@ -152,13 +153,17 @@ def load_version(models_dir: str | Path, version: str | None = None) -> tuple[ob
     model_path = _inside(root, version, card.model_file, "model file")
     if not model_path.is_file():
         raise ModelIntegrityError("model file is missing", model_path)
-    actual = sha256(model_path)
+    try:
+        data = model_path.read_bytes()
+    except OSError as err:
+        raise ModelIntegrityError(f"cannot read the model file ({err.strerror})", model_path) from None
+    actual = sha256_bytes(data)
     if actual != card.model_sha256:
         raise ModelIntegrityError(
             f"SHA-256 {actual[:12]}... does not match the card's {card.model_sha256[:12]}...; "
             "the file was changed or corrupted, refusing to load it", model_path)
     try:
-        return modelfile.load(model_path), card
+        return modelfile.load(data), card
     except modelfile.ModelFileError as err:
         raise ModelIntegrityError(str(err), model_path) from None
 
@@ -202,9 +207,20 @@ def promote(models_dir: str | Path, version: str, reason: str = "") -> str | Non
         line = f"{stamp}\t{previous or '-'}\t->\t{version}\t{' '.join(reason.split())}\n"
         history = root / HISTORY_FILE
         old = history.read_text(encoding="utf-8") if history.is_file() else ""
+        line = _not_applied(old, previous, stamp) + line
         write_atomic(history, lambda tmp: tmp.write_text(old + line, encoding="utf-8"))
         write_text_atomic(root / CURRENT_FILE, version + "\n")
     return previous
+
+
+def _not_applied(history: str, current: str | None, stamp: str) -> str:
+    """A HISTORY line undoing the last one when it names a promotion CURRENT never got (the
+    command was stopped between writing the two), so the log's last target is CURRENT."""
+    lines = history.splitlines()
+    fields = lines[-1].split("\t") if lines else []
+    if len(fields) >= 4 and fields[2] == "->" and fields[3] != (current or "-"):
+        return f"{stamp}\t{fields[3]}\t->\t{current or '-'}\tnot applied: the promotion above was interrupted\n"
+    return ""
 
 
 def remove_leftovers(models_dir: str | Path) -> list[Path]:
