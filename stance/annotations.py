@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .files import parse_json, read_utf8, write_text_atomic
+from .files import from_spreadsheet_safe, parse_json, read_utf8, write_text_atomic
 from .errors import AnnotationError
 
 REQUIRED_FIELDS = ("id", "doc_id", "text", "label")
@@ -60,6 +60,7 @@ def read_records(path: Path, text: str) -> Iterable[tuple[int, dict]]:
         for row in reader:
             if None in row:
                 raise AnnotationError("more fields than the header has columns", path, reader.line_num)
+            row = {key: from_spreadsheet_safe(value) if isinstance(value, str) else value for key, value in row.items()}
             actors = [a.strip() for a in (row.get("actors") or "").split(";") if a.strip()]
             yield reader.line_num, {**row, "actors": actors}
         return

@@ -147,12 +147,12 @@ def metrics_summary(metrics: Mapping[str, Any]) -> dict:
 
 def library_versions() -> dict[str, str]:
     """The versions a model was trained with, for its card."""
-    import joblib
     import nltk
     import numpy
+    import skops
     import sklearn
 
     from . import __version__
 
     return {"python": platform.python_version(), "stance": __version__, "scikit-learn": sklearn.__version__,
-            "nltk": nltk.__version__, "joblib": joblib.__version__, "numpy": numpy.__version__}
+            "nltk": nltk.__version__, "skops": skops.__version__, "numpy": numpy.__version__}

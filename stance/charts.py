@@ -2,7 +2,9 @@
 
 Two charts: stance shares per outlet as stacked bars, and net stance per actor as dots with
 their intervals. Both draw the intervals and mark thin rows, so a chart never looks surer
-than its table. Figures are built with matplotlib's object API and the Agg canvas, so no
+than its table. Names come from the data, so every text is drawn as plain text (a ``$`` in
+an outlet's name is not maths), and an interval is drawn where it lies even when it does
+not contain the point estimate (a bootstrap interval may not), so valid data never fails. Figures are built with matplotlib's object API and the Agg canvas, so no
 display and no global pyplot state are needed; PNG metadata is fixed so the same table
 gives the same bytes.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from typing import Sequence
 
 import pandas as pd
@@ -21,10 +24,17 @@ PLUS_COLOR, MINUS_COLOR, FLAG_COLOR = "#b2363b", "#2f6aa8", "#8a8a8a"
 OTHER_COLORS = ("#c9c9c9", "#e0d9b8", "#b8d0c2", "#d8c0d8")
 
 
+def _plain(text: object) -> str:
+    """Text matplotlib draws as it is: every ``$`` escaped, so no name is parsed as maths."""
+    return str(text).replace("$", r"\$")
+
+
 def _png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    with warnings.catch_warnings():  # a name in a script the font lacks is drawn as boxes, not reported per glyph
+        warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -40,14 +50,14 @@ def _empty(title: str, message: str) -> bytes:
     figure = Figure(figsize=(7, 1.6))
     axes = figure.add_subplot()
     axes.set_axis_off()
-    axes.set_title(title, loc="left", fontsize=11)
-    axes.text(0.5, 0.4, message, ha="center", va="center", color=FLAG_COLOR)
+    axes.set_title(_plain(title), loc="left", fontsize=11)
+    axes.text(0.5, 0.4, _plain(message), ha="center", va="center", color=FLAG_COLOR)
     return _png(figure)
 
 
 def _row_label(name: str, n: int, n_articles: int, flag: str) -> str:
     articles = "1 article" if n_articles == 1 else f"{n_articles} articles"
-    return f"{name}\nn={n}, {articles}" + (f"  [{flag}]" if flag else "")
+    return _plain(f"{name}\nn={n}, {articles}" + (f"  [{flag}]" if flag else ""))
 
 
 def _order(labels: Sequence[str], plus: str, minus: str) -> list[str]:
@@ -74,7 +84,7 @@ def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], p
     left = [0.0] * len(rows)
     for label in order:
         shares = table[f"share_{label}"].astype(float).tolist()
-        axes.barh(y, shares, left=left, color=colors[label], label=label, height=0.62, edgecolor="white")
+        axes.barh(y, shares, left=left, color=colors[label], label=_plain(label), height=0.62, edgecolor="white")
         for yi, start, share in zip(y, left, shares):
             if share >= 0.07:
                 axes.text(start + share / 2, yi, f"{share:.0%}", ha="center", va="center", fontsize=8,
@@ -84,17 +94,18 @@ def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], p
         if label not in order:
             continue
         for yi, row in zip(y, rows):
-            value, low, high = (float(row[f"share_{label}{end}"]) for end in ("", "_lo", "_hi"))
-            if math.isnan(low):
+            low, high = (float(row[f"share_{label}{end}"]) for end in ("_lo", "_hi"))
+            if not (math.isfinite(low) and math.isfinite(high)):
                 continue
-            ends = sorted((edge(low), edge(high)))
-            axes.errorbar(edge(value), yi, xerr=[[edge(value) - ends[0]], [ends[1] - edge(value)]],
+            # drawn from its own middle, so it shows where it lies even if it misses the share
+            ends = sorted(min(max(edge(v), 0.0), 1.0) for v in (low, high))
+            axes.errorbar((ends[0] + ends[1]) / 2, yi, xerr=[[(ends[1] - ends[0]) / 2]] * 2,
                           fmt="none", ecolor="black", elinewidth=1.2, capsize=3)
     axes.set_yticks(y, [_row_label(str(r[group_column]), r["n"], r["n_articles"], r["flag"]) for r in rows], fontsize=8)
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
     axes.set_xlabel("share of sentences")
-    axes.set_title(title + note, loc="left", fontsize=10, pad=24)
+    axes.set_title(_plain(title + note), loc="left", fontsize=10, pad=24)
     axes.legend(ncols=len(order), loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     return _png(figure)
@@ -115,13 +126,13 @@ def net_stance_chart(table: pd.DataFrame, group_column: str, title: str, plus: s
     for yi, row in zip(y, rows):
         value, low, high = float(row["net_stance"]), float(row["net_stance_lo"]), float(row["net_stance_hi"])
         color = FLAG_COLOR if row["flag"] else (PLUS_COLOR if value > 0 else MINUS_COLOR if value < 0 else "black")
-        if not math.isnan(low):
-            axes.plot([low, high], [yi, yi], color=color, linewidth=2, solid_capstyle="butt")
+        if math.isfinite(low) and math.isfinite(high):
+            axes.plot([max(low, -1.05), min(high, 1.05)], [yi, yi], color=color, linewidth=2, solid_capstyle="butt")
         axes.plot([value], [yi], "o", markersize=7, color=color, markerfacecolor="white" if row["flag"] else color)
     axes.set_yticks(y, [_row_label(str(r[group_column]), r["n"], r["n_articles"], r["flag"]) for r in rows], fontsize=8)
     axes.set_xlim(-1.05, 1.05)
-    axes.set_xlabel(f"net stance: share {plus} - share {minus}   (<- {minus}   {plus} ->)")
-    axes.set_title(title + note, loc="left", fontsize=10)
+    axes.set_xlabel(_plain(f"net stance: share {plus} - share {minus}   (<- {minus}   {plus} ->)"))
+    axes.set_title(_plain(title + note), loc="left", fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", color="#eeeeee")
     return _png(figure)

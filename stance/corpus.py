@@ -99,12 +99,17 @@ def _check_text(text: str, file: Path) -> None:
 def confined(folder: Path, relative: str, manifest: Path, line: int) -> Path:
     """The file a manifest row names, which must lie inside the corpus folder (after
     resolving ``..`` and symlinks): a corpus never reads files it does not hold."""
+    if "\x00" in relative:
+        raise CorpusError("path contains a NUL byte", manifest, line)
     root = folder.resolve()
     candidate = Path(relative)
     if candidate.is_absolute():
         raise CorpusError(f"path {relative!r} is absolute; manifest paths are relative to the corpus folder",
                           manifest, line)
-    resolved = (root / candidate).resolve()
+    try:
+        resolved = (root / candidate).resolve()
+    except (OSError, RuntimeError) as err:  # a symlink loop
+        raise CorpusError(f"path {relative!r} cannot be resolved ({err})", manifest, line) from None
     if resolved != root and root not in resolved.parents:
         raise CorpusError(f"path {relative!r} points outside the corpus folder", manifest, line)
     return resolved

@@ -26,7 +26,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .files import write_atomic
+from .files import spreadsheet_safe, write_atomic
 
 EVENT_COLUMNS = ("date", "outlet", "actor", "label", "probability", "sentence_id", "doc_id", "sent_idx",
                  "original_outlet", "in_training", "text")
@@ -53,7 +53,7 @@ def write_event_list(path: str | Path, records: Iterable["Prediction"]) -> int:
             writer = csv.writer(handle)
             writer.writerow(EVENT_COLUMNS)
             for row in event_rows(records):
-                writer.writerow(row)
+                writer.writerow([spreadsheet_safe(cell) for cell in row])
                 written += 1
 
     write_atomic(path, write)
@@ -119,5 +119,5 @@ def write_candidates(path: str | Path, candidates: "Counter[str]") -> Path:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(("name", "count"))
             for name, n in candidates.most_common():
-                writer.writerow((name, n))
+                writer.writerow((spreadsheet_safe(name), n))
     return write_atomic(path, write)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -129,7 +132,7 @@ def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
     if target.is_symlink():
         target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".{os.getpid()}.tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -159,6 +162,81 @@ def write_jsonl(path: str | os.PathLike, records: Iterator[dict] | list[dict]) -
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return write_atomic(path, writer)
+
+
+# What write_atomic and the model store leave behind when killed: ``.<name>.<random>.<pid>.tmp``
+# and ``.staging-<pid>-<random>``; names from before the pid was added have none.
+_LEFTOVER = re.compile(r"\.(?:.+\.[a-z0-9_]{8}\.(?P<tmp_pid>[0-9]+)\.tmp|staging-(?P<dir_pid>[0-9]+)-.+"
+                       r"|.+\.[a-z0-9_]{8}\.tmp|staging-[a-z0-9_]{8})")
+# A leftover without a process id is taken as abandoned once it is this old (seconds).
+LEGACY_LEFTOVER_AGE = 3600
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def remove_stale(folder: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files and staging folders in ``folder`` whose writing process
+    is gone (killed before it could clean up); returns what was removed. Those of running
+    processes are left alone, so this is safe while other commands write."""
+    root = Path(folder)
+    removed: list[Path] = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for path in entries:
+        match = _LEFTOVER.fullmatch(path.name)
+        if not match or path.is_symlink():
+            continue
+        is_dir = path.name.startswith(".staging-")
+        if is_dir != path.is_dir() or (not is_dir and not path.is_file()):
+            continue
+        pid = match.group("tmp_pid") or match.group("dir_pid")
+        try:
+            stale = not _alive(int(pid)) if pid else now - path.stat().st_mtime > LEGACY_LEFTOVER_AGE
+        except OSError:
+            continue
+        if not stale:
+            continue
+        if is_dir:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP's
+# CSV-injection list); such a cell is written with a leading apostrophe, which they show as
+# text and ``stance import`` removes again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a string starting with = + - @ tab or CR gets
+    a leading apostrophe; numbers and other values pass as they are (-0.25 stays a number)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet_safe(value: str) -> str:
+    """Undo :func:`spreadsheet_safe` on a cell read back from a CSV stance wrote."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def sha256(path: str | os.PathLike) -> str:

@@ -138,12 +138,19 @@ def _label_studio_task(task: dict, path: Path, where: str, from_name: str | None
     labels, notes, annotators = [], [], []
     for annotation in settled:
         chosen = []
-        for result in annotation.get("result") or []:
+        results = annotation.get("result") or []
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            raise location_error("an annotation's 'result' is not a list of objects", path, where)
+        for result in results:
             value = result.get("value") or {}
+            listed = value.get("choices") or [] if isinstance(value, dict) else None
+            texts = value.get("text") or [] if isinstance(value, dict) else None
+            if not isinstance(listed, list) or not isinstance(texts, list):
+                raise location_error("a result's 'value' is not an object with lists of choices or text", path, where)
             if result.get("type") == "choices" and (from_name is None or result.get("from_name") == from_name):
-                chosen.extend(value.get("choices") or [])
+                chosen.extend(listed)
             elif result.get("type") == "textarea":
-                notes.extend(_text(t) for t in value.get("text") or [] if _text(t))
+                notes.extend(_text(t) for t in texts if _text(t))
         if chosen:
             labels.extend(chosen)
             annotators.append(_completed_by(annotation.get("completed_by")))

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.preprocessing import normalize
 
-from .files import write_text_atomic
+from .files import spreadsheet_safe, write_text_atomic
 from .model import predict_proba
 from .analysis import AnalysedSentence
 
@@ -161,16 +161,18 @@ def _metadata(item: QueueItem) -> dict:
 
 def queue_csv(items: Sequence[QueueItem]) -> str:
     """The queue as a SPEC annotation CSV with context columns: fill in ``label`` (and
-    ``actors``, ``annotator``, ``note``) and ``stance import`` reads it back."""
+    ``actors``, ``annotator``, ``note``) and ``stance import`` reads it back. Cells a
+    spreadsheet would run as formulas get a leading apostrophe, which the import drops."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for item in items:
         s = item.sentence
-        writer.writerow({"rank": item.rank, "id": s.id, "doc_id": s.doc_id, "outlet": s.outlet, "title": s.title,
-                         "previous": s.previous, "text": s.text, "next": s.next, "label": "", "actors": "",
-                         "annotator": "", "note": "", "holders_found": "; ".join(s.holders),
-                         "uncertainty": f"{item.uncertainty:.4f}"})
+        row = {"rank": item.rank, "id": s.id, "doc_id": s.doc_id, "outlet": s.outlet, "title": s.title,
+               "previous": s.previous, "text": s.text, "next": s.next, "label": "", "actors": "",
+               "annotator": "", "note": "", "holders_found": "; ".join(s.holders),
+               "uncertainty": f"{item.uncertainty:.4f}"}
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buffer.getvalue()
 
 

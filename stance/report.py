@@ -10,7 +10,7 @@ from typing import Mapping
 import pandas as pd
 
 from .aggregate import group_columns
-from .files import write_atomic, write_text_atomic
+from .files import spreadsheet_safe, write_atomic, write_text_atomic
 from .intervals import Bootstrap
 from .quantify import Quantifier
 
@@ -76,8 +76,13 @@ def format_tables(tables: Mapping[str, pd.DataFrame], method: str = "", max_rows
 
 
 def write_csv(path: Path, table: pd.DataFrame) -> Path:
-    """Write a table as CSV atomically (a missing interval is an empty cell)."""
-    return write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.4f"))
+    """Write a table as CSV atomically (a missing interval is an empty cell; text cells a
+    spreadsheet would run as a formula start with an apostrophe)."""
+    safe = table.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(spreadsheet_safe)
+    return write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False, float_format="%.4f"))
 
 
 def write_tables(out_dir: str | Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:

@@ -20,6 +20,14 @@ from .settings import PROJECT_ROOT
 SCRIPT_NAME = "reproduce.sh"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (newline, carriage return, other
+    controls, Unicode line separators) shown as an escape: safe inside a shell comment, which
+    a newline would end, letting the rest run as a command."""
+    return "".join(ch if ch.isprintable() else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+                   for ch in text)
+
+
 def stance_command(command: str, overrides: Sequence[str]) -> str:
     """``stance <command> <overrides>`` with each override quoted for a POSIX shell."""
     return " ".join(["stance", command, *(shlex.quote(str(o)) for o in overrides)])
@@ -45,12 +53,13 @@ def reproduce_script(command: str, overrides: Sequence[str], launch_dir: str | P
                      python: str = sys.executable, version: str | None = None) -> str:
     """A POSIX shell script that reruns ``stance <command> <overrides>`` from ``launch_dir``
     (relative paths in the overrides resolve against it). Extra arguments given to the
-    script (``hydra.run.dir=...``) are passed on."""
+    script (``hydra.run.dir=...``) are passed on. Every argument is single-quoted and the
+    comment lines escape what could end them, so no override can break out into a command."""
     arguments = " ".join(shlex.quote(str(o)) for o in overrides)
     return (
         "#!/bin/sh\n"
-        f"# Reproduces this run ({version or code_version()}); the command was:\n"
-        f"#   {stance_command(command, overrides)}\n"
+        f"# Reproduces this run ({printable(version or code_version())}); the command was:\n"
+        f"#   {printable(stance_command(command, overrides))}\n"
         f"cd {shlex.quote(str(launch_dir))} || exit 1\n"
         f"exec {shlex.quote(python)} -m stance.cli {shlex.quote(command)}"
         + (f" {arguments}" if arguments else "") + ' "$@"\n'

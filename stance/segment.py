@@ -115,6 +115,24 @@ def make_segmenter(abbreviations: Iterable[str], merge_fragments: bool = True,
     return Segmenter(make_tokenizer(abbreviations), merge_fragments, attribution_pattern(all_forms(attribution_verbs)))
 
 
+# A "sentence" longer than this (a page without full stops, a list run together) is cut at
+# the last space before the limit: holder detection looks at every word of a sentence for
+# every cue, so unbounded sentences would make a one-line article cost quadratic time.
+MAX_SENTENCE_CHARS = 2000
+
+
+def _bounded(paragraph: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``(start, end)`` cut into pieces of at most :data:`MAX_SENTENCE_CHARS`, at spaces where possible."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = paragraph.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def segment(doc_id: str, cleaned: CleanText, segmenter: Segmenter | PunktSentenceTokenizer) -> list[Sentence]:
     """Split a cleaned article into sentences with raw offsets and stable ids."""
     if not isinstance(segmenter, Segmenter):
@@ -124,7 +142,8 @@ def segment(doc_id: str, cleaned: CleanText, segmenter: Segmenter | PunktSentenc
     seen: dict[str, int] = {}
     for paragraph in _PARAGRAPH.finditer(cleaned.text):
         base = paragraph.start()
-        for start, end in _paragraph_spans(paragraph.group(), tokenizer, merge_fragments, attribution):
+        spans = _paragraph_spans(paragraph.group(), tokenizer, merge_fragments, attribution)
+        for start, end in (piece for span in spans for piece in _bounded(paragraph.group(), *span)):
             text = paragraph.group()[start:end].strip()
             if not _HAS_WORD.search(text):
                 continue

@@ -1,7 +1,10 @@
 """The model store: every trained model is a version folder with its card; ``CURRENT`` names
-the version in use and ``HISTORY`` logs every promotion. Loading checks the file's SHA-256
-against the card; version names and card paths are confined to the store; saving and
-promoting hold the store's lock, so the parallel jobs of a sweep can share one store.
+the version in use and ``HISTORY`` logs every promotion. Model files are in skops' format
+(:mod:`stance.modelfile`), so loading one never runs code from it; loading also checks the
+file's SHA-256 against the card. Version names and card paths are confined to the store;
+saving and promoting hold the store's lock, so the parallel jobs of a sweep can share one
+store. Staging folders carry their process id, so a later command can tell an abandoned
+one (its process is gone) from one being written, and removes it.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-import joblib
-
+from . import modelfile
 from .card import ModelCard
 from .errors import ModelIntegrityError
-from .files import current_umask, locked, read_json, sha256, write_atomic, write_text_atomic
+from .files import (current_umask, locked, read_json, remove_stale, sha256, sha256_bytes, write_atomic,
+                    write_text_atomic)
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
 CARD_FILE = "card.json"
 CURRENT_FILE = "CURRENT"
 HISTORY_FILE = "HISTORY"
@@ -47,7 +50,10 @@ def _inside(models_dir: Path, version: str, name: str, what: str) -> Path:
             or name.startswith("."):
         raise ModelIntegrityError(f"card names {what} {name!r}; expected a file name inside the version folder",
                                   models_dir / version / CARD_FILE)
-    return models_dir / version / name
+    path = models_dir / version / name
+    if path.exists() and path.resolve().parent != (models_dir.resolve() / version):
+        raise ModelIntegrityError(f"the {what} is a link to a file outside the version folder; refusing to read it", path)
+    return path
 
 
 def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, created: datetime | None = None,
@@ -63,10 +69,10 @@ def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, crea
     root = Path(models_dir)
     root.mkdir(parents=True, exist_ok=True)
     created = created or datetime.now(timezone.utc)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=root))
     try:
         model_path = staging / MODEL_FILE
-        joblib.dump(pipeline, model_path, compress=3)
+        model_path.write_bytes(modelfile.dumps(pipeline))
         model_sha = sha256(model_path)
         data_file = None
         if training_data is not None:
@@ -111,6 +117,9 @@ def read_card(models_dir: str | Path, version: str) -> ModelCard:
     root = Path(models_dir)
     check_version_name(root, version)
     card_path = root / version / CARD_FILE
+    if (root / version).is_symlink():
+        raise ModelIntegrityError(f"version {version!r} is a link to a folder outside the store; refusing to read it",
+                                  root / version)
     if not card_path.is_file():
         raise ModelIntegrityError(f"no model card for version {version!r}", card_path)
     return ModelCard.from_dict(read_json(card_path, ModelIntegrityError), str(card_path))
@@ -144,15 +153,19 @@ def load_version(models_dir: str | Path, version: str | None = None) -> tuple[ob
     model_path = _inside(root, version, card.model_file, "model file")
     if not model_path.is_file():
         raise ModelIntegrityError("model file is missing", model_path)
-    actual = sha256(model_path)
+    try:
+        data = model_path.read_bytes()
+    except OSError as err:
+        raise ModelIntegrityError(f"cannot read the model file ({err.strerror})", model_path) from None
+    actual = sha256_bytes(data)
     if actual != card.model_sha256:
         raise ModelIntegrityError(
             f"SHA-256 {actual[:12]}... does not match the card's {card.model_sha256[:12]}...; "
             "the file was changed or corrupted, refusing to load it", model_path)
     try:
-        return joblib.load(model_path), card
-    except Exception as err:  # a truncated or foreign file: say so in one line
-        raise ModelIntegrityError(f"cannot load the model file ({type(err).__name__})", model_path) from None
+        return modelfile.load(data), card
+    except modelfile.ModelFileError as err:
+        raise ModelIntegrityError(str(err), model_path) from None
 
 
 def training_data(models_dir: str | Path, version: str) -> Path | None:
@@ -194,24 +207,27 @@ def promote(models_dir: str | Path, version: str, reason: str = "") -> str | Non
         line = f"{stamp}\t{previous or '-'}\t->\t{version}\t{' '.join(reason.split())}\n"
         history = root / HISTORY_FILE
         old = history.read_text(encoding="utf-8") if history.is_file() else ""
+        line = _not_applied(old, previous, stamp) + line
         write_atomic(history, lambda tmp: tmp.write_text(old + line, encoding="utf-8"))
         write_text_atomic(root / CURRENT_FILE, version + "\n")
     return previous
 
 
+def _not_applied(history: str, current: str | None, stamp: str) -> str:
+    """A HISTORY line undoing the last one when it names a promotion CURRENT never got (the
+    command was stopped between writing the two), so the log's last target is CURRENT."""
+    lines = history.splitlines()
+    fields = lines[-1].split("\t") if lines else []
+    if len(fields) >= 4 and fields[2] == "->" and fields[3] != (current or "-"):
+        return f"{stamp}\t{fields[3]}\t->\t{current or '-'}\tnot applied: the promotion above was interrupted\n"
+    return ""
+
+
 def remove_leftovers(models_dir: str | Path) -> list[Path]:
-    """Staging folders and temporary files an interrupted save left behind (none is in use
-    while the caller holds the store's lock)."""
+    """Staging folders and temporary files that interrupted commands left in the store (their
+    process is gone); those of running commands are kept."""
     root = Path(models_dir)
     if not root.is_dir():
         return []
-    removed = []
     with lock(root):
-        for path in root.iterdir():
-            if path.name.startswith(".staging-") and path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-            elif path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file():
-                path.unlink(missing_ok=True)
-                removed.append(path)
-    return removed
+        return remove_stale(root)

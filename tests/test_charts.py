@@ -48,3 +48,24 @@ def test_net_stance_chart_draws_actors_and_handles_no_actors():
     assert _pixels(png).shape[0] > 300
     empty = net_stance_chart(by_actor(records.assign(actors=[[]] * len(records)), LABELS), "actor", "none")
     assert _pixels(empty).shape[0] > 50
+
+
+def test_names_with_dollar_signs_and_tex_are_drawn_as_text():
+    records = _records(3)
+    names = {"Outlet 0": "$5 News $$", "Outlet 1": r"$\frac{1}{0$ Times", "Outlet 2": "Back\\slash $x^2$"}
+    records["outlet"] = records["outlet"].map(names)
+    records["actors"] = [[r"$\undefined{x}$"]] * len(records)
+    assert share_chart(by_outlet(records, LABELS), "outlet", LABELS, "advocate", "caution", "$ title $").startswith(
+        PNG_SIGNATURE)
+    assert net_stance_chart(by_actor(records, LABELS), "actor", "$$").startswith(PNG_SIGNATURE)
+
+
+def test_an_interval_that_misses_its_share_is_drawn_without_failing():
+    table = by_outlet(_records(2), LABELS)
+    table.loc[0, ["share_advocate_lo", "share_advocate_hi"]] = [table.loc[0, "share_advocate"] + 0.1, 1.2]
+    table.loc[1, ["share_caution_lo", "share_caution_hi"]] = [-0.3, table.loc[1, "share_caution"] - 0.05]
+    table.loc[1, ["share_advocate_lo", "share_advocate_hi"]] = [float("inf"), float("nan")]
+    assert share_chart(table, "outlet", LABELS, "advocate", "caution", "t").startswith(PNG_SIGNATURE)
+    actors = by_actor(_records(2), LABELS)
+    actors["net_stance_lo"], actors["net_stance_hi"] = actors["net_stance"] + 0.5, 3.0
+    assert net_stance_chart(actors, "actor", "t").startswith(PNG_SIGNATURE)

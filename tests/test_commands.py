@@ -26,7 +26,7 @@ def test_train_writes_honest_metrics_and_a_verified_model(make_cfg, tmp_path, ca
     assert 0.3 < metrics["macro_f1"] < 0.95  # held-out articles: better than chance, far from perfect
     assert metrics["data"]["annotations_sha256"] and metrics["config"]["seed"] == 13
     card = json.loads((tmp_path / "out" / "model_card.json").read_text())
-    assert card["model_sha256"] == sha256(tmp_path / "models" / result["version"] / "model.joblib")
+    assert card["model_sha256"] == sha256(tmp_path / "models" / result["version"] / "model.skops")
     assert card["libraries"]["scikit-learn"]
     assert store.current_version(tmp_path / "models") == result["version"]
     assert "macro-F1" in capsys.readouterr().out
@@ -152,7 +152,7 @@ def test_tampered_model_is_refused_and_left_as_it_was(make_cfg, trained_models, 
     models = tmp_path / "models_copy"
     shutil.copytree(trained_models, models)
     version = store.current_version(models)
-    path = models / version / "model.joblib"
+    path = models / version / "model.skops"
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(ModelIntegrityError, match="does not match the card"):
         predict(make_cfg(f"store.dir={models}"), tmp_path / "out")

@@ -54,7 +54,7 @@ def test_each_seed_preset_trains_and_records_its_setup(make_cfg, tmp_path, name)
     metrics = result["metrics"]
     assert metrics["n"] == 181 and 0.0 < metrics["macro_f1"] <= 1.0
     assert metrics["config"]["features"] == cfg.features and metrics["config"]["model"] == cfg.model
-    assert (tmp_path / "models" / result["version"] / "model.joblib").is_file()
+    assert (tmp_path / "models" / result["version"] / "model.skops").is_file()
 
 
 @pytest.mark.parametrize("name, outlets", [

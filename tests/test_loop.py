@@ -199,7 +199,7 @@ def test_an_interrupted_retrain_leaves_the_current_model_and_the_store_untouched
     def power_cut(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store.joblib, "dump", power_cut)
+    monkeypatch.setattr(store.modelfile, "dumps", power_cut)
     with pytest.raises(KeyboardInterrupt):
         retrain(make_cfg(f"annotations.path={annotations}", "store.promote=always", "eval=stratified_kfold",
                                       "eval.k=2"), tmp_path / "retrain")

@@ -41,3 +41,16 @@ def test_running_a_run_folders_reproduce_sh_gives_the_same_metrics(tmp_path):
     first_card = json.loads((first / "model_card.json").read_text())
     again_card = json.loads((again / "model_card.json").read_text())
     assert again_card["model_sha256"] == first_card["model_sha256"]
+
+
+def test_an_override_holding_a_newline_cannot_run_a_command(tmp_path):
+    marker = tmp_path / "injected"
+    overrides = [f"corpus.title=x\ntouch {marker}", f"note=\r\u2028touch {marker}", "a='b'; touch " + str(marker)]
+    script = tmp_path / "reproduce.sh"
+    script.write_text(reproduce_script("train", overrides, tmp_path, python="/bin/echo", version="v\ntouch " + str(marker)))
+    result = subprocess.run(["sh", str(script)], capture_output=True, text=True)
+    assert result.returncode == 0 and not marker.exists()
+    comments = [line for line in script.read_text().splitlines() if line.startswith("#")]
+    assert len(comments) == 3 and "x\\x0atouch" in comments[2]
+    # the command itself still receives each override exactly
+    assert result.stdout.startswith("-m stance.cli train corpus.title=x\ntouch ")

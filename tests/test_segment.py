@@ -69,3 +69,13 @@ def test_seed_corpus_has_about_190_sentences(seed_articles):
     tokenizer = make_tokenizer(seg["abbreviations"])
     total = sum(len(segment(a.doc_id, clean(a.text, options), tokenizer)) for a in seed_articles)
     assert 170 <= total <= 200
+
+
+def test_a_sentence_without_full_stops_is_cut_into_bounded_pieces_at_spaces():
+    from stance.segment import MAX_SENTENCE_CHARS
+
+    words = " ".join(f"Word{i}" for i in range(3000))  # ~26,000 characters, no full stop
+    pieces = _split("A normal sentence comes first. " + words)
+    assert pieces[0] == "A normal sentence comes first."
+    assert len(pieces) > 10 and all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert " ".join(pieces[1:]) == words  # cut at spaces: no word is split or lost

@@ -27,7 +27,7 @@ def test_save_load_promote_and_undo(tmp_path):
     assert store.current_version(tmp_path) is None
     store.promote(tmp_path, first)
     model, card = store.load_version(tmp_path)
-    assert card.version == first and card.model_sha256 == sha256(tmp_path / first / "model.joblib")
+    assert card.version == first and card.model_sha256 == sha256(tmp_path / first / "model.skops")
     assert model.predict(["strike now"])[0] == "advocate"
     second = store.save_version(tmp_path, _model(), _card(0.6), created=None)
     previous = store.promote(tmp_path, second)
@@ -41,9 +41,9 @@ def test_save_load_promote_and_undo(tmp_path):
 def test_a_tampered_model_file_is_refused(tmp_path):
     version = store.save_version(tmp_path, _model(), _card())
     store.promote(tmp_path, version)
-    path = tmp_path / version / "model.joblib"
+    path = tmp_path / version / "model.skops"
     path.write_bytes(path.read_bytes() + b"x")
-    with pytest.raises(ModelIntegrityError, match=r"model.joblib: SHA-256 .* does not match the card"):
+    with pytest.raises(ModelIntegrityError, match=r"model.skops: SHA-256 .* does not match the card"):
         store.load_version(tmp_path)
 
 
@@ -84,3 +84,21 @@ def test_saving_the_same_model_and_card_again_later_is_still_one_version(tmp_pat
     first = store.save_version(tmp_path, _model(), _card(0.5), created=datetime(2026, 1, 1, tzinfo=timezone.utc))
     again = store.save_version(tmp_path, _model(), _card(0.5), created=datetime(2026, 3, 1, tzinfo=timezone.utc))
     assert again == first and len(store.list_versions(tmp_path)) == 1
+
+
+def test_a_promotion_interrupted_before_current_is_marked_not_applied_by_the_next(tmp_path, monkeypatch):
+    first = store.save_version(tmp_path, _model(), _card(0.5))
+    store.promote(tmp_path, first)
+    second = store.save_version(tmp_path, _model(), _card(0.6))
+
+    def power_cut(*args, **kwargs):
+        raise KeyboardInterrupt
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "write_text_atomic", power_cut)
+        with pytest.raises(KeyboardInterrupt):
+            store.promote(tmp_path, second)
+    assert store.current_version(tmp_path) == first
+    store.promote(tmp_path, first, reason="again")
+    lines = [line.split("\t") for line in (tmp_path / "HISTORY").read_text().splitlines()]
+    assert lines[-2][1:4] == [second, "->", first] and "not applied" in lines[-2][4]
+    assert lines[-1][3] == store.current_version(tmp_path) == first

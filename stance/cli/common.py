@@ -6,19 +6,23 @@ nothing here reads Hydra's config (that is :mod:`stance.cli.entry`'s job, once).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .. import store
 from ..analysis import Analyzer, build_analyzer
 from ..annotations import Annotation, load_annotations
 from ..card import DataSummary
 from ..corpus import read_metadata, validate_corpus
-from ..errors import ConfigError
+from ..errors import AnnotationError, ConfigError, StanceError
 from ..evaluate import LabelledSet, linked_groups
-from ..files import sha256, write_jsonl
+from ..files import remove_stale, sha256, write_jsonl
 from ..gazetteer import load_gazetteer
+from ..merge import SNAPSHOT_DIR
 from ..settings import Settings, shown_path
 
 
@@ -96,10 +100,43 @@ def pipeline_factory(settings: Settings) -> Callable:
     return lambda: build_pipeline(features, model, seed)
 
 
-def data_summary(path: Path, rows: list[Annotation]) -> DataSummary:
-    """What the model card and metrics record about an annotation file."""
-    return DataSummary(shown_path(path), sha256(path), len(rows), len({r.doc_id for r in rows}),
+def data_summary(path: Path, rows: list[Annotation], named: Path | None = None) -> DataSummary:
+    """What the model card and metrics record about an annotation file (``path``, the
+    snapshot read, shown by the name of the file it copies, ``named``)."""
+    return DataSummary(shown_path(named or path), sha256(path), len(rows), len({r.doc_id for r in rows}),
                        dict(Counter(r.label for r in rows)))
+
+
+def clear_leftovers(settings: Settings) -> None:
+    """Remove what killed commands left behind in the model store and beside the annotation
+    file (staging folders, temporary files); those of commands still running are kept."""
+    store.remove_leftovers(settings.store.dir)
+    if settings.annotations.path is not None:
+        for folder in (settings.annotations.path.parent, settings.annotations.path.parent / SNAPSHOT_DIR):
+            remove_stale(folder)
+
+
+@contextmanager
+def annotations_snapshot(path: Path, out_dir: Path) -> Iterator[Path]:
+    """A private copy of the annotation file, taken once before training reads it: an import
+    during a long training run cannot change what the model is fitted on, what its card's
+    hash says or what its version keeps. (Writers replace the file by renaming, so one read
+    sees one whole version of it.) The copy is removed when the block ends."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise AnnotationError(f"cannot read file ({err.strerror or err})", path) from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    snapshot = out_dir / f".annotations-{os.getpid()}{path.suffix}"
+    snapshot.write_bytes(data)
+    try:
+        yield snapshot
+    except StanceError as err:
+        if err.path != str(snapshot):
+            raise
+        raise type(err)(err.problem, path, err.line) from None  # name the user's file, not the copy
+    finally:
+        snapshot.unlink(missing_ok=True)
 
 
 def write_cv_predictions(out_dir: Path, rows: list[Annotation], predicted: list[str], extra: list[dict] | None = None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..compare import Ranking, find_runs, format_ranking, numeric_keys, rank_runs
 from ..errors import ConfigError, RunFolderError
-from ..files import write_atomic
+from ..files import spreadsheet_safe, write_atomic
 from ..settings import Settings
 from .common import say
 
@@ -30,7 +30,8 @@ def compare(settings: Settings, out_dir: Path) -> Ranking:
         raise ConfigError(f"no run has a number at compare.metric={metric}; {runs[0].name}/metrics.json has "
                           f"{', '.join(top)} ...")
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(out_dir / COMPARISON_FILE, lambda tmp: ranking.table.to_csv(tmp, index=False))
+    safe = ranking.table.map(spreadsheet_safe)  # an override like +experiment=... is not a formula
+    write_atomic(out_dir / COMPARISON_FILE, lambda tmp: safe.to_csv(tmp, index=False))
     say(format_ranking(ranking))
     say(f"Written to {out_dir / COMPARISON_FILE}")
     return ranking

@@ -22,6 +22,7 @@ from ..errors import ConfigError, StanceError
 from ..reproduce import write_reproduce_script
 from ..settings import CONFIG_DIR, PROJECT_ROOT, Settings, from_config
 from . import COMMANDS
+from .guard import guarded, hydra_run
 
 if not OmegaConf.has_resolver("project"):
     # ${project:data/corpus} -> an absolute path inside the project checkout
@@ -72,6 +73,7 @@ def run_command(name: str, settings: Settings, out_dir: Path):
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+@guarded  # OSError, MemoryError and Ctrl-C: one line on stderr and a non-zero exit
 def _hydra_entry(cfg: DictConfig) -> None:
     runtime = HydraConfig.get()
     overrides = [o for o in runtime.overrides.task if not o.startswith("command=")]
@@ -143,7 +145,8 @@ def dispatch(args: list[str]) -> int:
         overrides = [*command.preset, *overrides]
     sys.argv = [f"stance-{name}", *flags, *overrides, f"command={name}"]
     try:
-        _hydra_entry()
+        with hydra_run(name):  # Hydra's own errors, OSError and Ctrl-C: one line, non-zero exit
+            _hydra_entry()
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
     return 0

@@ -21,7 +21,7 @@ from ..files import locked, sha256, write_json
 from ..importing import CorpusIndex, ToolRow, describe_place, index_sentences, location_error, read_export, resolve
 from ..merge import LOG_FILE, append_log, describe_conflict, keep_snapshot, log_entry, merge, reconcile_log, store_lock
 from ..settings import ImportSettings, Settings
-from .common import analyzer, annotations_path, corpus_path, known_actors, say
+from .common import analyzer, annotations_path, clear_leftovers, corpus_path, known_actors, say
 
 
 def corpus_index(settings: Settings) -> CorpusIndex:
@@ -65,6 +65,7 @@ def import_annotations(settings: Settings, out_dir: Path) -> dict:
     store_path = annotations_path(settings)
     if store_path.suffix.lower() != ".jsonl":
         raise ConfigError(f"config: annotations.path={store_path} is not a .jsonl file; imports merge into a JSONL store")
+    clear_leftovers(settings)
     fmt, rows = _read_rows(options, source)
     index = corpus_index(settings) if options.match_corpus else None
     imported, unlabelled = resolve(rows, source, labels, options.label_map, index, known_actors(settings),

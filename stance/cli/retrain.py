@@ -16,7 +16,8 @@ from ..model import build_pipeline, fit
 from ..promotion import decide, policy_for
 from ..retrain import Setup, compare, side_by_side
 from ..settings import PROJECT_ROOT, Settings, shown_path
-from .common import annotations_path, data_summary, load_labelled, pipeline_factory, say
+from .common import (annotations_path, annotations_snapshot, clear_leftovers, data_summary, load_labelled,
+                     pipeline_factory, say)
 
 
 def training_annotations(models_dir: Path, card: ModelCard, store_path: Path) -> Path:
@@ -41,9 +42,16 @@ def retrain(settings: Settings, out_dir: Path) -> dict:
     if protocol == "holdout":
         raise ConfigError("stance retrain compares on cross-validation folds; use eval=leave_one_article_out, "
                           "leave_one_crisis_out, leave_one_outlet_out or stratified_kfold")
-    labels = settings.labels
+    clear_leftovers(settings)
     store_path = annotations_path(settings)
-    rows, data = load_labelled(settings, store_path)
+    with annotations_snapshot(store_path, out_dir) as snapshot:
+        return _retrain(settings, out_dir, snapshot, store_path)
+
+
+def _retrain(settings: Settings, out_dir: Path, snapshot: Path, store_path: Path) -> dict:
+    """Retrain from ``snapshot``, the copy of the annotation store ``store_path`` taken at the start."""
+    labels, protocol = settings.labels, settings.eval.protocol
+    rows, data = load_labelled(settings, snapshot)
     models_dir = settings.store.dir
     current = settings.store.version or store.current_version(models_dir)
     if current is None:
@@ -70,7 +78,7 @@ def retrain(settings: Settings, out_dir: Path) -> dict:
     predictions = comparison.pop("predictions")
     say(side_by_side(comparison, labels))
 
-    summary = data_summary(store_path, rows)
+    summary = data_summary(snapshot, rows, store_path)
     comparison.update({"current_version": current, "current_annotations_sha256": sha256(seen_path),
                        "current_config": dict(config), "data": summary.__dict__, "config": settings.model_config()})
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -89,7 +97,7 @@ def retrain(settings: Settings, out_dir: Path) -> dict:
         comparison=Comparison(current, name, comparison["n_folds"], comparison["current"]["macro_f1"],
                               comparison["candidate"]["macro_f1"], comparison["difference"],
                               comparison["added_or_relabelled"]["n"]))
-    version = store.save_version(models_dir, pipeline, new_card, training_data=store_path)
+    version = store.save_version(models_dir, pipeline, new_card, training_data=snapshot)
     write_json(out_dir / "model_card.json", store.read_card(models_dir, version).to_dict())
     say(f"Saved the candidate as version {version} in {models_dir}")
     promoted = _promote_candidate(settings, version, current, comparison)

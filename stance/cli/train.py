@@ -17,8 +17,8 @@ from ..metrics import set_scores
 from ..model import fit
 from ..promotion import decide, policy_for
 from ..settings import Settings
-from .common import (analyzer, annotations_path, data_summary, load_labelled, pipeline_factory, print_metrics,
-                     progress, say, write_cv_predictions)
+from .common import (analyzer, annotations_path, annotations_snapshot, clear_leftovers, data_summary, load_labelled,
+                     pipeline_factory, print_metrics, progress, say, write_cv_predictions)
 
 
 def holder_metrics(settings: Settings, rows: list[Annotation]) -> dict | None:
@@ -69,14 +69,21 @@ def train(settings: Settings, out_dir: Path) -> dict:
     if settings.benchmark is not None:
         raise ConfigError("config: this experiment is the public benchmark; run it with `stance benchmark` "
                           "(it trains per-target tweet models and stores no model version)")
-    path = annotations_path(settings)
+    clear_leftovers(settings)
+    named = annotations_path(settings)
+    with annotations_snapshot(named, out_dir) as path:
+        return _train(settings, out_dir, path, named)
+
+
+def _train(settings: Settings, out_dir: Path, path: Path, named: Path) -> dict:
+    """Train from ``path``, the snapshot of the annotation file ``named``."""
     rows, data = load_labelled(settings, path)
     if len(set(data.labels)) < 2:
         raise AnnotationError(f"training needs at least two different labels; every row is {data.labels[0]!r}", path)
     if PROTOCOLS[settings.eval.protocol].uses_groups and len(set(data.groups)) < 2:
         raise ConfigError(f"config: eval.group_column={settings.eval.group_column} gives one group only "
                           f"({data.groups[0]!r}); grouped cross-validation needs two or more")
-    say(f"Training on {len(rows)} annotated sentences from {path} "
+    say(f"Training on {len(rows)} annotated sentences from {named} "
         f"({', '.join(f'{k} {v}' for k, v in sorted(Counter(data.labels).items()))})")
     metrics = evaluate_protocol(settings, data)
     predicted = metrics.pop("predictions")
@@ -87,7 +94,7 @@ def train(settings: Settings, out_dir: Path) -> dict:
     if folds_with_drift:  # warning thresholds for `stance predict`, from the held-out folds
         neutral_rate = data.labels.count("neutral") / len(data.labels) if "neutral" in settings.labels else 0.0
         metrics["drift"] = {"thresholds": thresholds(folds_with_drift, neutral_rate)}
-    summary = data_summary(path, rows)
+    summary = data_summary(path, rows, named)
     metrics["data"] = summary.__dict__
     metrics["config"] = settings.model_config()
     holders = holder_metrics(settings, rows)
