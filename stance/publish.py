@@ -193,7 +193,7 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
             "min_n": options.min_n, "min_articles": options.min_articles, "outlet_column": options.outlet_column,
             "model_version": confusion.model_version, "confusion_matrix": confusion.confusion,
             "confusion_source": confusion.source, "misclassification_rates_predicted_given_true": rates,
-            "n_sentences": int(sum(counts.sentences.values())), "n_in_training": counts.in_training}
+            "n_sentences": counts.n_sentences, "n_in_training": counts.in_training}
 
 
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,

@@ -75,7 +75,7 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
     confusion = confusion_of_card(settings.store.dir, card)
     quantifier = quantifier_for(settings.report, confusion)  # a bad report setting stops here, before any output
     counts, candidates, n_articles = stream_predictions(settings, pipeline, card, out_dir)
-    n_sentences = sum(counts.sentences.values())
+    n_sentences = counts.n_sentences
     say(f"Labelled {n_sentences} sentences of {n_articles} articles with model {card.version}")
     if counts.in_training:
         say(f"Note: {counts.in_training} of these sentences are in the model's training annotations: they carry "
