@@ -85,9 +85,9 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -
     with ExitStack() as stack:
         jsonl = events = parts = None
         if outputs.jsonl:
-            jsonl = _text(stack, out_dir / "predictions.jsonl")
+            jsonl = text_output(stack, out_dir / "predictions.jsonl")
         if outputs.events:
-            events = _text(stack, out_dir / "events.csv", newline="")
+            events = text_output(stack, out_dir / "events.csv", newline="")
             csv.writer(events).writerow(EVENT_COLUMNS)
         if outputs.parquet:
             parts = _parts(stack, out_dir, labeller)
@@ -112,7 +112,7 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -
     return Labelled(counts, candidates, evidence, n_articles, predictions, outputs.events)
 
 
-def _text(stack: ExitStack, path: Path, newline: str | None = None):
+def text_output(stack: ExitStack, path: Path, newline: str | None = None):
     """A text file written beside ``path`` and moved onto it when the stack closes cleanly."""
     tmp = stack.enter_context(atomic_file(path))
     return stack.enter_context(tmp.open("w", encoding="utf-8", newline=newline))
