@@ -155,17 +155,25 @@ def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
     target = Path(path)
     if target.is_symlink():
         target = target.resolve()
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    done = False
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, target)
+        done = True
     finally:
         if tmp.exists():
             tmp.unlink()
+        for folder in created if not done else ():  # a failure leaves no new empty folder behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
