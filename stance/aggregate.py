@@ -10,6 +10,7 @@ per article that way, so tables of a huge corpus fit in memory. Shares come from
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Iterable
 
@@ -241,14 +242,12 @@ class StanceCounts:
         self._column: dict[str, int] = {}
         self._names = _Names()
         self._doc_ids: list[str] = []
-        self._outlet: list[int] = []
-        self._original: list[int] = []
-        self._article_of: dict[str, int] = {}
-        self._other_articles: dict[tuple, int] = {}  # a doc_id seen again under another outlet (odd input)
+        self._outlet = array("i")
+        self._original = array("i")
         self._sentences = _Rows(0)
         self._holders = _Rows(0)
-        self._holder_article: list[int] = []
-        self._holder_actor: list[int] = []
+        self._holder_article = array("q")
+        self._holder_actor = array("i")
         self._open: tuple | None = None
         self._open_article = -1
         self._open_holders: dict[int, int] = {}
@@ -268,29 +267,16 @@ class StanceCounts:
         return column
 
     def _article(self, doc_id: str, outlet: str, original: str) -> int:
-        """The row of an article, opened when a record of another article comes first."""
+        """The row of the article a record belongs to: a new row when the record's article
+        differs from the previous record's. (An article met again later, which a checked
+        corpus never has, gets a second row; tables add the two up.)"""
         key = (doc_id, outlet, original)
-        if key == self._open:
-            return self._open_article
-        outlet_code, original_code = self._names(outlet), self._names(original)
-        row = self._article_of.get(doc_id)
-        if row is not None and (self._outlet[row], self._original[row]) != (outlet_code, original_code):
-            row = self._other_articles.get(key)
-        if row is None:
-            row = self._sentences.new()
+        if key != self._open:
+            self._open, self._open_article, self._open_holders = key, self._sentences.new(), {}
             self._doc_ids.append(doc_id)
-            self._outlet.append(outlet_code)
-            self._original.append(original_code)
-            if doc_id in self._article_of:
-                self._other_articles[key] = row
-            else:
-                self._article_of[doc_id] = row
-            self._open_holders = {}
-        else:  # an article met again: its holder rows continue
-            articles = np.asarray(self._holder_article)
-            self._open_holders = {self._holder_actor[i]: int(i) for i in np.flatnonzero(articles == row)}
-        self._open, self._open_article = key, row
-        return row
+            self._outlet.append(self._names(outlet))
+            self._original.append(self._names(original))
+        return self._open_article
 
     def _holder(self, article: int, actor: str) -> int:
         code = self._names(actor)
@@ -355,20 +341,16 @@ class StanceCounts:
         columns = np.array([self._label(label) for label in other.labels], dtype=np.int64)
         self.in_training += other.in_training
         self._open = None
-        if other._other_articles or any(doc_id in self._article_of for doc_id in other._doc_ids):  # odd input
-            self._merge_slowly(other, columns)
-            return self
         first = self._sentences.new(other._sentences.n)
         self._copy_rows(other._sentences, self._sentences, first, columns)
-        for doc_id, outlet, original in zip(other._doc_ids, other._outlet, other._original):
-            self._article_of.setdefault(doc_id, len(self._doc_ids))
-            self._doc_ids.append(doc_id)
-            self._outlet.append(self._names(other._names.names[outlet]))
-            self._original.append(self._names(other._names.names[original]))
+        names = [self._names(name) for name in other._names.names]
+        self._doc_ids.extend(other._doc_ids)
+        self._outlet.extend(names[code] for code in other._outlet)
+        self._original.extend(names[code] for code in other._original)
         start = self._holders.new(other._holders.n)
         self._copy_rows(other._holders, self._holders, start, columns)
         self._holder_article.extend(first + a for a in other._holder_article)
-        self._holder_actor.extend(self._names(other._names.names[a]) for a in other._holder_actor)
+        self._holder_actor.extend(names[code] for code in other._holder_actor)
         return self
 
     @staticmethod
@@ -377,23 +359,6 @@ class StanceCounts:
         target.proba[first:first + source.n, columns] = source.proba[:source.n]
         for row, inside in source.inside.items():
             target.in_sample(first + row)[:, columns] = inside
-
-    def _merge_slowly(self, other: "StanceCounts", columns: np.ndarray) -> None:
-        """Merge article by article, adding to articles already here."""
-        names = other._names.names
-        for i, doc_id in enumerate(other._doc_ids):
-            article = self._article(doc_id, names[other._outlet[i]], names[other._original[i]])
-            self._sentences.counts[article, columns] += other._sentences.counts[i]
-            self._sentences.proba[article, columns] += other._sentences.proba[i]
-            if i in other._sentences.inside:
-                self._sentences.in_sample(article)[:, columns] += other._sentences.inside[i]
-            for h in np.flatnonzero(np.asarray(other._holder_article) == i):
-                row = self._holder(article, names[other._holder_actor[h]])
-                self._holders.counts[row, columns] += other._holders.counts[h]
-                self._holders.proba[row, columns] += other._holders.proba[h]
-                if h in other._holders.inside:
-                    self._holders.in_sample(row)[:, columns] += other._holders.inside[h]
-        self._open = None
 
     # --- reading -----------------------------------------------------------------------
 
@@ -455,8 +420,7 @@ class StanceCounts:
                 codes.append(per_article[articles])
             else:
                 raise ValueError(f"tallies are kept by outlet, original_outlet and actor, not {column!r}")
-        doc_rank = np.empty(len(self._doc_ids), dtype=np.int64)
-        doc_rank[sorted(range(len(self._doc_ids)), key=self._doc_ids.__getitem__)] = np.arange(len(self._doc_ids))
+        doc_rank = np.unique(np.array(self._doc_ids, dtype=object), return_inverse=True)[1].astype(np.int64)
         order = np.lexsort([doc_rank[articles], *(ranks[c] for c in reversed(codes))])
         keyed = np.stack([c[order] for c in codes], axis=1)
         documents = doc_rank[articles][order]
@@ -468,6 +432,7 @@ class StanceCounts:
         keys = [key[0] for key in keys] if len(by) == 1 else keys
         rows = self._holders if holders else self._sentences
         columns = np.array([self._column.get(label, -1) for label in labels], dtype=np.int64)
+        # an article met twice (two rows of one doc_id in a group) is one article: its rows are added up
         repeated = np.r_[False, (~changes[1:]) & (documents[1:] == documents[:-1])]
         return keys, _GroupTallies(rows, order, starts, ends, columns, repeated if repeated.any() else None)
 
@@ -478,7 +443,7 @@ class _GroupTallies(Sequence):
     def __init__(self, rows: _Rows, order: np.ndarray, starts: np.ndarray, ends: np.ndarray, columns: np.ndarray,
                  repeated: np.ndarray | None) -> None:
         self.rows, self.order, self.starts, self.ends, self.columns = rows, order, starts, ends, columns
-        self.repeated = repeated  # rows of an article already in the group (one doc_id under two outlets)
+        self.repeated = repeated  # rows of an article already in the group (met twice, or under two outlets)
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -26,7 +26,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 # Token patterns whose tokens hold no space, so a vocabulary term "a b" is the bigram of "a" and "b".
 SPACELESS_TOKENS = (r"(?u)\b\w\w+\b", r"(?u)\b\w[\w'-]*\b")
-MAX_CACHED_WORDS = 100_000  # distinct words whose n-gram rows are kept (about 10 MB); then the cache restarts
+MAX_CACHED_WORDS = 50_000  # distinct words whose n-gram rows are kept (about 10 MB); then the cache restarts
 
 
 class FastTfidfVectorizer(TfidfVectorizer):
