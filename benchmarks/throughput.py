@@ -11,8 +11,9 @@ for each size and each repeat, it runs in fresh processes, one after the other:
   classifier trained on the same seed sentences, predictions written as JSON lines).
 
 It prints, per size and run: wall seconds, MB/s, MB/s per process, sentences/s, CPU
-seconds of the whole process tree, MB per CPU-second, peak RSS of the largest process and
-of all processes together. The machine is shared and noisy: figures are medians of the
+seconds of the whole process tree, MB per CPU-second, the peak RSS of the largest process
+and the peak memory of all processes together (proportional set size, so pages forked
+workers share with their parent count once). The machine is shared and noisy: figures are medians of the
 repeats, and the load average is printed with them.
 
     python benchmarks/throughput.py                        # 10 and 100 MB, 3 repeats
@@ -86,23 +87,36 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _memory(pid: int) -> tuple[int, int] | None:
-    """(VmRSS, VmHWM) of a process in KiB."""
+    """(PSS, VmHWM) of a process in KiB: its proportional share of resident memory (pages
+    shared with forked workers counted once over all of them) and its peak RSS."""
     try:
         with open(f"/proc/{pid}/status") as handle:
-            fields = dict(line.split(":", 1) for line in handle if line.startswith(("VmRSS", "VmHWM")))
-        return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
-    except (OSError, KeyError, ValueError):
+            peak = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM"))
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            share = next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+        return share, peak
+    except (OSError, StopIteration, ValueError, IndexError):
         return None
 
 
 def measure(command: list[str]) -> dict:
-    """Run a command; wall and CPU seconds of its process tree, peak RSS of its largest
-    process and of the whole tree (MiB), sampled from /proc every 50 ms."""
+    """Run a command; wall and CPU seconds of its process tree, the peak RSS of its largest
+    process and the peak proportional set size of the whole tree (MiB), from /proc every 50 ms."""
     before = os.times()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    largest, total = 0, 0
+    largest, total, cpu_seen = 0, 0, {}
     while process.poll() is None:
         now = 0
         for pid in _tree(process.pid):
@@ -110,6 +124,7 @@ def measure(command: list[str]) -> dict:
             if memory:
                 now += memory[0]
                 largest = max(largest, memory[1])
+            cpu_seen[pid] = max(cpu_seen.get(pid, 0.0), _cpu(pid))  # a pool may end workers unreaped
         total = max(total, now)
         time.sleep(0.05)
     out, err = process.communicate()
@@ -117,7 +132,8 @@ def measure(command: list[str]) -> dict:
     after = os.times()
     if process.returncode:
         raise RuntimeError(f"{' '.join(command[:4])} ... failed:\n{err[-2000:]}")
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    reaped = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu = max(reaped, sum(cpu_seen.values()))  # reaped workers count in both: take the larger, not the sum
     return {"wall": wall, "cpu": cpu, "largest_mib": largest / 1024, "total_mib": total / 1024, "stdout": out}
 
 

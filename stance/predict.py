@@ -16,10 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
+import sys
 import tempfile
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -264,6 +266,7 @@ class LabellerFile:
 
 
 _LOADED: dict[str, Labeller] = {}  # per worker process: the labeller of each run
+FORK_WORKERS = True  # fork the workers where the platform can (see label_batches)
 
 
 def _labeller(source: "Labeller | LabellerFile") -> Labeller:
@@ -286,7 +289,14 @@ def label_batches(articles: Iterable[Article], labeller: Labeller, outputs: Outp
                   n_jobs: int = 1) -> Iterator[LabelledBatch]:
     """Label articles batch by batch and yield the batches in corpus order. With ``n_jobs``
     other than 1, batches go to that many worker processes (-1: one per core), a few at a
-    time ahead of the writer, so memory stays flat; with 1 everything runs here."""
+    time ahead of the writer, so memory stays flat; with 1 everything runs here.
+
+    On Linux the workers are forks of this process: they start with its libraries imported
+    and the labeller loaded, sharing those memory pages instead of importing and loading
+    everything again (about 2.5 CPU-seconds and 200 MiB each). A pool of forks is driven
+    directly, as joblib's fork backend cannot stream ordered results. Elsewhere the workers
+    are joblib's (loky) fresh processes, and each loads the labeller once from a private
+    temporary file."""
     batches = _batches(articles, batch_size)
     if n_jobs == 1:
         for batch in batches:
@@ -294,12 +304,26 @@ def label_batches(articles: Iterable[Article], labeller: Labeller, outputs: Outp
         return
     import joblib
 
+    token = uuid.uuid4().hex
+    if FORK_WORKERS and sys.platform.startswith("linux"):
+        workers = joblib.cpu_count() + 1 + n_jobs if n_jobs < 0 else n_jobs  # joblib's meaning of n_jobs
+        _LOADED.clear()
+        _LOADED[token] = labeller  # inherited by the forked workers
+        source = LabellerFile("", token)
+        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
+            pending: deque = deque()  # results in corpus order, at most two batches per worker ahead
+            for batch in batches:
+                pending.append(pool.apply_async(label_batch, (source, batch, outputs)))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+        return
     folder = tempfile.mkdtemp(prefix="stance-labeller-")
     try:
         path = os.path.join(folder, "labeller.joblib")
         joblib.dump(labeller, path)
-        source = LabellerFile(path, uuid.uuid4().hex)
-        tasks = (joblib.delayed(label_batch)(source, batch, outputs) for batch in batches)
+        tasks = (joblib.delayed(label_batch)(LabellerFile(path, token), batch, outputs) for batch in batches)
         yield from joblib.Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs")(tasks)
     finally:
         import shutil
