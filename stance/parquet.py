@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 DIRECTORY = "predictions.parquet"
 PART_ROWS = 1_000_000       # rows per part file
-ROW_GROUP_ROWS = 50_000     # rows per row group (buffered before writing)
+ROW_GROUP_ROWS = 16_384     # rows per row group (buffered before writing: about 8 MB)
 TEXT_COLUMNS = ("id", "doc_id", "outlet", "original_outlet", "date", "title")
 
 

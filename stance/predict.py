@@ -310,14 +310,17 @@ def label_batches(articles: Iterable[Article], labeller: Labeller, outputs: Outp
         _LOADED.clear()
         _LOADED[token] = labeller  # inherited by the forked workers
         source = LabellerFile("", token)
-        with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
-            pending: deque = deque()  # results in corpus order, at most two batches per worker ahead
-            for batch in batches:
-                pending.append(pool.apply_async(label_batch, (source, batch, outputs)))
-                if len(pending) >= 2 * workers:
+        try:
+            with multiprocessing.get_context("fork").Pool(max(1, workers)) as pool:
+                pending: deque = deque()  # results in corpus order, at most two batches per worker ahead
+                for batch in batches:
+                    pending.append(pool.apply_async(label_batch, (source, batch, outputs)))
+                    if len(pending) >= 2 * workers:
+                        yield pending.popleft().get()
+                while pending:
                     yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+        finally:
+            _LOADED.clear()
         return
     folder = tempfile.mkdtemp(prefix="stance-labeller-")
     try:

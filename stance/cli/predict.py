@@ -11,6 +11,7 @@ articles, outlets and actors (tallies), never with the text.
 from __future__ import annotations
 
 import csv
+import gc
 import sys
 from collections import Counter
 from contextlib import ExitStack
@@ -224,6 +225,8 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
     confusion = confusion_of_card(settings.store.dir, card)
     quantifier = quantifier_for(settings.report, confusion)  # a bad report setting stops here, before any output
     labelled = label_corpus(settings, pipeline, card, out_dir)
+    del pipeline  # with its feature caches: the report's peak memory comes after labelling
+    gc.collect()
     counts = labelled.counts
     n_sentences = counts.n_sentences
     say(f"Labelled {n_sentences} sentences of {labelled.n_articles} articles with model {card.version}")
