@@ -190,6 +190,43 @@ class Outputs:
     parquet: bool = False
     events: bool = False
     evidence: tuple[str, int] | None = None   # (outlet column, sentences per cell) for the HTML report
+    drift: bool = False                       # the distance-from-training figures (stance.drift)
+
+
+@dataclass
+class DriftPart:
+    """A batch's share of the :class:`~stance.drift.DriftMeter` figures: its counts, and each
+    sentence's top probability, added in corpus order so the mean is the one a single pass
+    computes, to the last bit."""
+
+    n: int = 0
+    ngrams: int = 0
+    unseen: int = 0
+    neutral: int = 0
+    tops: list[float] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, records: Sequence["Prediction"], pipeline) -> "DriftPart":
+        from .drift import DriftMeter
+
+        meter = DriftMeter(pipeline)
+        for record in records:  # the model's own labels, before annotations replace them
+            meter.add(record.text, record.proba, record.label)
+        tops = [max(r.proba.values()) if len(r.proba) else 0.0 for r in records]
+        return cls(meter.n, meter.ngrams, meter.unseen, meter.neutral_count, tops)
+
+    def extend(self, later: "DriftPart") -> "DriftPart":
+        self.n, self.ngrams, self.unseen = self.n + later.n, self.ngrams + later.ngrams, self.unseen + later.unseen
+        self.neutral += later.neutral
+        self.tops += later.tops
+        return self
+
+    def add_to(self, meter) -> None:
+        """Add this part to a :class:`~stance.drift.DriftMeter` of the whole corpus."""
+        meter.n, meter.ngrams, meter.unseen = meter.n + self.n, meter.ngrams + self.ngrams, meter.unseen + self.unseen
+        meter.neutral_count += self.neutral
+        for top in self.tops:
+            meter.top += top
 
 
 @dataclass
@@ -204,6 +241,7 @@ class LabelledBatch:
     events: str = ""
     columns: dict | None = None
     evidence: EvidenceSample | None = None
+    drift: DriftPart | None = None
 
 
 @dataclass
@@ -227,12 +265,14 @@ class Labeller:
         return list(self.pipeline.classes_)
 
     def predictions(self, articles: Sequence[Article]) -> list[Prediction]:
-        """One record per sentence of the articles, in order."""
-        records = list(predict_articles(articles, self.pipeline, self.analyzer, max(1, len(articles)),
-                                        self.extra_columns))
-        if self.trained_on:
-            records = [r.with_annotation(self.trained_on[r.id]) if r.id in self.trained_on else r for r in records]
-        return records
+        """One record per sentence of the articles, in order, as the model labels them."""
+        return list(predict_articles(articles, self.pipeline, self.analyzer, max(1, len(articles)), self.extra_columns))
+
+    def annotated(self, records: list[Prediction]) -> list[Prediction]:
+        """Sentences the model was trained on carry their annotated label."""
+        if not self.trained_on:
+            return records
+        return [r.with_annotation(self.trained_on[r.id]) if r.id in self.trained_on else r for r in records]
 
     def label(self, articles: Sequence[Article], outputs: Outputs) -> LabelledBatch:
         """Label a batch of whole articles and summarise it as ``outputs`` asks."""
@@ -240,9 +280,11 @@ class Labeller:
         from .parquet import columns
 
         records = self.predictions(articles)
+        drift = DriftPart.of(records, self.pipeline) if outputs.drift else None
+        records = self.annotated(records)
         counts = StanceCounts(self.labels).add_all(records)
         candidates = Counter(name for record in records for name in record.candidates)
-        batch = LabelledBatch(len(articles), len(records), counts, candidates)
+        batch = LabelledBatch(len(articles), len(records), counts, candidates, drift=drift)
         if outputs.jsonl:
             batch.jsonl = "".join(record.to_json() + "\n" for record in records)
         if outputs.events:

@@ -215,7 +215,7 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
 
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
-            say: Callable[[str], None] = print, evidence: EvidenceSample | None = None,
+            say: Callable[[str], None] = print, warnings: Sequence[str] = (), evidence: EvidenceSample | None = None,
             events_written: bool = False) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
     ``out_dir``; writers that list sentences use what labelling collected (``evidence``,
@@ -231,7 +231,7 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     if options.print_tables:
         say(format_tables(tables, method, options.max_rows))
     in_sample = in_sample_note(options, quantifier, counts)
-    notes = [note for note in (in_sample, interval_note(options)) if note]
+    notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
                               out_dir, evidence, events_written)
     for name, writer in WRITERS.items():

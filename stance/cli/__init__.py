@@ -53,6 +53,8 @@ COMMANDS: dict[str, Command] = {
                          "annotation files.", "stance agreement agreement.second=my_second_pass.jsonl"),
     "queue": Command("queue", "queue", "Write the unannotated sentences whose labels would teach the model most "
                      "(CSV, doccano, Label Studio).", "stance queue queue.size=30"),
+    "sample": Command("sample", "sample", "Draw a random, outlet-stratified validation sample of the corpus for "
+                      "annotators (CSV, doccano, Label Studio).", "stance sample sample.size=100 corpus.path=DIR"),
     "import": Command("import_", "import_annotations", "Import labelled sentences (SPEC JSONL/CSV, doccano or Label "
                       "Studio export) into the annotation store.",
                       "stance import admin.jsonl 'importing.label_map={Hawkish: advocate, Dovish: caution}'",

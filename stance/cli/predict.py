@@ -24,10 +24,11 @@ from ..aggregate import StanceCounts
 from ..annotations import load_annotations
 from ..card import ModelCard
 from ..corpus import Article, iter_corpus, validate_corpus
+from ..drift import DriftMeter, warnings as drift_warnings
 from ..errors import ConfigError
 from ..evidence import EvidenceSample
 from ..exports import EVENT_COLUMNS
-from ..files import atomic_file, sha256
+from ..files import atomic_file, sha256, write_json
 from ..predict import LabelledBatch, Labeller, Outputs, Prediction, label_batch, label_batches
 from ..publish import confusion_of_card, publish, quantifier_for
 from ..settings import Settings
@@ -56,6 +57,7 @@ class Labelled:
     n_articles: int
     predictions: Path
     events_written: bool
+    drift: DriftMeter
 
 
 def outputs_of(settings: Settings) -> Outputs:
@@ -63,7 +65,7 @@ def outputs_of(settings: Settings) -> Outputs:
     report = settings.report
     evidence = (report.outlet_column, report.sentences_per_cell) if "html" in report.outputs else None
     return Outputs(jsonl="jsonl" in settings.corpus.predictions, parquet="parquet" in settings.corpus.predictions,
-                   events="events" in report.outputs, evidence=evidence)
+                   events="events" in report.outputs, evidence=evidence, drift=True)
 
 
 def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -> Labelled:
@@ -75,7 +77,7 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -
     n_articles = validate_corpus(path)  # fails on bad input before any output
     labeller = Labeller(pipeline, analyzer(settings), training_labels(settings, card))
     outputs = outputs_of(settings)
-    counts, candidates = StanceCounts(labeller.labels), Counter()
+    counts, candidates, meter = StanceCounts(labeller.labels), Counter(), DriftMeter(pipeline)
     evidence = EvidenceSample(*outputs.evidence, spill=True) if outputs.evidence else None
     from tqdm import tqdm
 
@@ -106,11 +108,13 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -
                 candidates.update(batch.candidates)
                 if evidence is not None and batch.evidence is not None:
                     evidence.merge(batch.evidence)
+                if batch.drift is not None:
+                    batch.drift.add_to(meter)
         finally:
             articles.close()
         if parts is not None:
             parts.commit()
-    return Labelled(counts, candidates, evidence, n_articles, predictions, outputs.events)
+    return Labelled(counts, candidates, evidence, n_articles, predictions, outputs.events, meter)
 
 
 def text_output(stack: ExitStack, path: Path, newline: str | None = None):
@@ -162,6 +166,8 @@ def join_batches(batches: list[LabelledBatch], labels: list[str]) -> LabelledBat
                 {name: joined.columns[name] + values for name, values in batch.columns.items()}
         if batch.evidence is not None:
             joined.evidence = batch.evidence if joined.evidence is None else joined.evidence.merge(batch.evidence)
+        if batch.drift is not None:
+            joined.drift = batch.drift if joined.drift is None else joined.drift.extend(batch.drift)
     return joined
 
 
@@ -225,18 +231,29 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
     confusion = confusion_of_card(settings.store.dir, card)
     quantifier = quantifier_for(settings.report, confusion)  # a bad report setting stops here, before any output
     labelled = label_corpus(settings, pipeline, card, out_dir)
-    del pipeline  # with its feature caches: the report's peak memory comes after labelling
-    gc.collect()
     counts = labelled.counts
     n_sentences = counts.n_sentences
     say(f"Labelled {n_sentences} sentences of {labelled.n_articles} articles with model {card.version}")
+    drift = labelled.drift.figures()
+    del pipeline  # with its feature caches (the meter holds them too): the peak memory comes after labelling
+    labelled.drift = None
+    gc.collect()
+    limits = (card.metrics.get("drift") or {}).get("thresholds") or {}
+    cautions = drift_warnings(drift, limits)
+    write_json(out_dir / "drift.json", {"figures": drift.to_dict(), "thresholds": limits, "warnings": cautions})
+    say(f"Distance from the training data: {drift.unseen_ngram_share or 0:.0%} of word n-grams unknown to the model, "
+        f"mean confidence {drift.mean_top_probability:.2f}, {drift.neutral_rate:.0%} labelled neutral")
+    for line in cautions:
+        say(f"Warning: {line}. Check the labels on a sample of this corpus (`stance sample`, then `stance evaluate`).")
     if counts.in_training:
         say(f"Note: {counts.in_training} of these sentences are in the model's training annotations: they carry "
             "their annotated label (the model's own is `predicted_label`); out-of-fold figures are on the model card.")
     try:
         tables = publish(settings.report, quantifier, confusion, counts, labelled.predictions, out_dir,
                          [("model", card.version), ("corpus", str(settings.corpus.path))], say,
-                         evidence=labelled.evidence, events_written=labelled.events_written)
+                         [f"Warning: {line}; check the labels on a sample of this corpus (stance sample, then stance "
+                          "evaluate)." for line in cautions], evidence=labelled.evidence,
+                         events_written=labelled.events_written)
     finally:
         if labelled.evidence is not None:
             labelled.evidence.close()
