@@ -128,10 +128,15 @@ def test_tallies_of_a_real_stream_give_exactly_the_tables_of_its_records(method)
 def test_article_tallies_are_sums_in_sentence_order():
     """Each article's probability sums are added sentence by sentence, as plain Python adds
     them (what the tables have always been computed from), so they match to the last bit."""
-    records = as_predictions(_annotated_records())
-    expected: dict[tuple, list] = {}
+    records = _annotated_records()
+    first = {}
+    for i, record in enumerate(records):
+        first.setdefault(record["doc_id"], i)
+    records = as_predictions(sorted(records, key=lambda r: first[r["doc_id"]]))  # each article whole, as labelled
+    expected: dict[tuple, list] = {}  # (table, group, doc_id) -> tally
     for record in records:
-        for key in [(record.outlet, record.doc_id)] + [(actor, record.doc_id) for actor in record.actors]:
+        keys = [("outlet", record.outlet, record.doc_id)] + [("actor", a, record.doc_id) for a in record.actors]
+        for key in keys:
             cell = expected.setdefault(key, [[0.0] * 3 for _ in range(4)])
             cell[0][LABELS.index(record.label)] += 1
             cell[1][LABELS.index(record.label)] += record.in_training
@@ -139,11 +144,11 @@ def test_article_tallies_are_sums_in_sentence_order():
                 cell[2][LABELS.index(label)] += p
                 cell[3][LABELS.index(label)] += p * record.in_training
     counts = StanceCounts().add_all(records)
-    for by in (["outlet"], ["actor"]):
-        keys, groups = counts.groups(by, LABELS)
+    for by in ("outlet", "actor"):
+        keys, groups = counts.groups([by], LABELS)
         for key, tallies in zip(keys, groups):
-            docs = sorted(doc for group, doc in expected if group == key)
-            assert np.array_equal(tallies, np.array([expected[(key, doc)] for doc in docs]))
+            docs = sorted(doc for table, group, doc in expected if (table, group) == (by, key))
+            assert np.array_equal(tallies, np.array([expected[(by, key, doc)] for doc in docs]))
 
 
 def test_batches_tallied_apart_and_merged_give_the_tables_of_one_stream():
