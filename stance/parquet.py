@@ -107,6 +107,7 @@ class PartWriter:
         self.rows += self._buffered
         self._part_rows += self._buffered
         self._buffer, self._buffered = [], 0
+        pa.default_memory_pool().release_unused()  # Arrow's allocator would keep the freed pages (~25 MB)
         if self._part_rows >= PART_ROWS:
             self._close_part()
             self._roll += 1

@@ -308,7 +308,6 @@ class LabellerFile:
 
 
 _LOADED: dict[str, Labeller] = {}  # per worker process: the labeller of each run
-FORK_WORKERS = True  # fork the workers where the platform can (see label_batches)
 
 
 def _labeller(source: "Labeller | LabellerFile") -> Labeller:
@@ -347,7 +346,7 @@ def label_batches(articles: Iterable[Article], labeller: Labeller, outputs: Outp
     import joblib
 
     token = uuid.uuid4().hex
-    if FORK_WORKERS and sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux"):
         workers = joblib.cpu_count() + 1 + n_jobs if n_jobs < 0 else n_jobs  # joblib's meaning of n_jobs
         _LOADED.clear()
         _LOADED[token] = labeller  # inherited by the forked workers
