@@ -10,15 +10,15 @@ per article that way, so tables of a huge corpus fit in memory. Shares come from
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 import pandas as pd
 
 from .intervals import Bootstrap, article_intervals
-from .quantify import COUNT, COUNT_IN, TALLY_ROWS, Quantifier
+from .quantify import COUNT, COUNT_IN, PROBA, PROBA_IN, TALLY_ROWS, Quantifier
 
 if TYPE_CHECKING:
     from .predict import Prediction
@@ -90,39 +90,54 @@ def stance_table(rows: pd.DataFrame, by: Sequence[str], labels: Sequence[str],
     ``share(plus) - share(minus)`` in [-1, 1] with its interval, and a ``flag`` for thin rows;
     sorted by net stance."""
     by, labels = list(by), list(labels)
+    if rows.empty:
+        return pd.DataFrame(columns=table_columns(by, labels))
+    index, tallies = article_tallies(rows, by, labels)
+    # the index is sorted, so each group's articles are contiguous
+    groups = index.droplevel(-1) if index.nlevels > 1 else index
+    codes = pd.factorize(groups)[0]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
+    keys = list(groups[starts])
+    return grouped_table(keys, [tallies[a:b] for a, b in zip(starts, ends)], by, labels, plus, minus,
+                         quantifier=quantifier, bootstrap=bootstrap, min_n=min_n, min_articles=min_articles)
+
+
+def grouped_table(keys: Sequence, groups: Sequence[np.ndarray], by: Sequence[str], labels: Sequence[str],
+                  plus: str = "advocate", minus: str = "caution", *, quantifier: Quantifier | None = None,
+                  bootstrap: Bootstrap | None = None, min_n: int = 0, min_articles: int = 0) -> pd.DataFrame:
+    """:func:`stance_table` from the groups' keys (in sorted order) and their per-article
+    tallies (``groups[i]``: ``[articles, 4, k]``, articles sorted by doc_id). ``groups`` may
+    build each array when it is asked for, so no table needs every article's tallies at once."""
+    by, labels = list(by), list(labels)
     quantifier, bootstrap = quantifier or Quantifier(), bootstrap or Bootstrap()
     columns = table_columns(by, labels)
-    if rows.empty:
+    if not len(keys):
         return pd.DataFrame(columns=columns)
-    index, tallies = article_tallies(rows, by, labels)
     sign = np.array([(label == plus) - (label == minus) for label in labels], dtype=float)
 
     def estimate(sums: np.ndarray) -> np.ndarray:  # shares and net stance, [b, k + 1]
         shares = quantifier.shares(sums)
         return np.concatenate([shares, np.einsum("...k,k->...", shares, sign)[..., None]], axis=-1)
 
-    # the index is sorted, so each group's articles are contiguous
-    groups = index.droplevel(-1) if index.nlevels > 1 else index
-    codes = pd.factorize(groups)[0]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    ends = np.r_[starts[1:], len(codes)]
-    totals = np.add.reduceat(tallies, starts, axis=0)
+    sizes, totals = np.zeros(len(keys), dtype=int), np.zeros((len(keys), len(TALLY_ROWS), len(labels)))
+    for i, tallies in enumerate(groups):
+        sizes[i] = len(tallies)
+        totals[i] = np.add.reduceat(tallies, [0], axis=0)[0]  # summed in the order of one reduceat over all groups
     point = estimate(totals)
-    keys = groups[starts]
     names = ["|".join(map(str, key if isinstance(key, tuple) else (key,))) for key in keys]
-    low, high = article_intervals([tallies[a:b] for a, b in zip(starts, ends)], estimate, bootstrap, names)
+    low, high = article_intervals(groups, estimate, bootstrap, names)
     n = totals[:, COUNT].sum(axis=1).astype(int)
-    n_articles = ends - starts
     table = pd.DataFrame(list(keys) if len(by) > 1 else {by[0]: list(keys)}, columns=by)
     table["method"] = quantifier.method
-    table["n"], table["n_articles"] = n, n_articles
+    table["n"], table["n_articles"] = n, sizes
     table["n_in_training"] = totals[:, COUNT_IN].sum(axis=1).astype(int)
     for i, label in enumerate(labels):
         table[label] = totals[:, COUNT, i].astype(int)
     for i, label in enumerate(labels):
         table[f"share_{label}"], table[f"share_{label}_lo"], table[f"share_{label}_hi"] = point[:, i], low[:, i], high[:, i]
     table["net_stance"], table["net_stance_lo"], table["net_stance_hi"] = point[:, -1], low[:, -1], high[:, -1]
-    table["flag"] = [flag(a, b, min_n, min_articles) for a, b in zip(n, n_articles)]
+    table["flag"] = [flag(a, b, min_n, min_articles) for a, b in zip(n, sizes)]
     return table[columns].sort_values(["net_stance", "n"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
@@ -134,51 +149,315 @@ def holder_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return exploded.rename(columns={"actors": "actor"})
 
 
-def _tally(cells: dict, key: tuple, record: "Prediction") -> None:
-    """Add one sentence to ``cells[(*key, label)] = [count, count_in_training, proba, proba_in_training]``."""
-    label, inside = record.label, record.in_training
-    cell = cells.setdefault((*key, label), [0, 0, 0.0, 0.0])
-    cell[0] += 1
-    cell[1] += inside
-    for name, p in (record.proba or {label: 1.0}).items():
-        cell = cells.setdefault((*key, name), [0, 0, 0.0, 0.0])
-        cell[2] += float(p)
-        cell[3] += float(p) * inside
+class _Names:
+    """Outlet and actor names as small integer codes, each name stored once."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def __call__(self, name: str) -> int:
+        code = self.codes.get(name)
+        if code is None:
+            code = self.codes[name] = len(self.names)
+            self.names.append(name)
+        return code
+
+    def ranks(self) -> np.ndarray:
+        """Each code's position in the sorted names (pandas sorts group keys the same way)."""
+        ranks = np.empty(len(self.names), dtype=np.int64)
+        ranks[sorted(range(len(self.names)), key=self.names.__getitem__)] = np.arange(len(self.names))
+        return ranks
+
+
+class _Rows:
+    """Tallies in compact growing arrays, one row per article (or article x holder): counts
+    of predicted labels as int32 and probability sums as float64 (``[rows, k]``); the rare
+    rows with in-sample sentences keep their two in-sample rows in a dict."""
+
+    def __init__(self, k: int) -> None:
+        self.n = 0
+        self.counts = np.zeros((64, k), dtype=np.int32)
+        self.proba = np.zeros((64, k), dtype=np.float64)
+        self.inside: dict[int, np.ndarray] = {}
+
+    def new(self, count: int = 1) -> int:
+        """Append ``count`` empty rows; returns the first one's index."""
+        first = self.n
+        if first + count > len(self.counts):
+            size = max(2 * len(self.counts), first + count)
+            self.counts = np.concatenate([self.counts, np.zeros((size - len(self.counts), self.counts.shape[1]),
+                                                                dtype=np.int32)])
+            self.proba = np.concatenate([self.proba, np.zeros((size - len(self.proba), self.proba.shape[1]))])
+        self.n += count
+        return first
+
+    def widen(self, k: int) -> None:
+        extra = k - self.counts.shape[1]
+        self.counts = np.pad(self.counts, ((0, 0), (0, extra)))
+        self.proba = np.pad(self.proba, ((0, 0), (0, extra)))
+        for row, inside in self.inside.items():
+            self.inside[row] = np.pad(inside, ((0, 0), (0, extra)))
+
+    def in_sample(self, row: int) -> np.ndarray:
+        found = self.inside.get(row)
+        if found is None:
+            found = self.inside[row] = np.zeros((2, self.counts.shape[1]))
+        return found
+
+    def add(self, rows: np.ndarray, columns: np.ndarray, proba: np.ndarray) -> None:
+        """Add sentences in order: one count at (row, column) and the probabilities ``proba[i]``
+        to each ``rows[i]`` (unbuffered, so every sum is accumulated sentence by sentence)."""
+        np.add.at(self.counts, (rows, columns), 1)
+        np.add.at(self.proba, rows, proba)
+
+    def tallies(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """``[len(rows), 4, len(columns)]`` in TALLY_ROWS order; column -1 is a label never seen (zeros)."""
+        out = np.zeros((len(rows), len(TALLY_ROWS), len(columns)))
+        known = columns >= 0
+        out[:, COUNT, known] = self.counts[np.ix_(rows, columns[known])]
+        out[:, PROBA, known] = self.proba[np.ix_(rows, columns[known])]
+        if self.inside:
+            for i, row in enumerate(rows.tolist()):
+                inside = self.inside.get(row)
+                if inside is not None:
+                    out[i, COUNT_IN, known] = inside[0, columns[known]]
+                    out[i, PROBA_IN, known] = inside[1, columns[known]]
+        return out
 
 
 class StanceCounts:
-    """Accumulates prediction records into per-article tallies (streaming-friendly):
-    predicted-label counts and probability sums, each also among in-sample sentences."""
+    """Per-article tallies of a stream of predictions: predicted-label counts and
+    probability sums, each also among in-sample sentences, per article and per article x
+    holder. They live in compact arrays (about 40 bytes per article and per article x
+    holder), not per sentence, so a corpus of any size is tabulated from them; the
+    bootstrap resamples articles, so the per-article rows are what it needs.
 
-    def __init__(self) -> None:
-        self._sentences: dict[tuple, list] = {}
-        self._holders: dict[tuple, list] = {}
+    Records are added in corpus order (:meth:`add`, :meth:`add_all`); tallies computed
+    elsewhere (a worker's batch) are appended with :meth:`merge`.
+    """
+
+    def __init__(self, labels: Sequence[str] = ()) -> None:
+        self.labels: list[str] = []
+        self._column: dict[str, int] = {}
+        self._names = _Names()
+        self._doc_ids: list[str] = []
+        self._outlet = array("i")
+        self._original = array("i")
+        self._sentences = _Rows(0)
+        self._holders = _Rows(0)
+        self._holder_article = array("q")
+        self._holder_actor = array("i")
+        self._open: tuple | None = None
+        self._open_article = -1
+        self._open_holders: dict[int, int] = {}
         self.in_training = 0
+        for label in labels:
+            self._label(label)
+
+    # --- adding ----------------------------------------------------------------------
+
+    def _label(self, label: str) -> int:
+        column = self._column.get(label)
+        if column is None:
+            column = self._column[label] = len(self.labels)
+            self.labels.append(label)
+            self._sentences.widen(len(self.labels))
+            self._holders.widen(len(self.labels))
+        return column
+
+    def _article(self, doc_id: str, outlet: str, original: str) -> int:
+        """The row of the article a record belongs to: a new row when the record's article
+        differs from the previous record's. (An article met again later, which a checked
+        corpus never has, gets a second row; tables add the two up.)"""
+        key = (doc_id, outlet, original)
+        if key != self._open:
+            self._open, self._open_article, self._open_holders = key, self._sentences.new(), {}
+            self._doc_ids.append(doc_id)
+            self._outlet.append(self._names(outlet))
+            self._original.append(self._names(original))
+        return self._open_article
+
+    def _holder(self, article: int, actor: str) -> int:
+        code = self._names(actor)
+        row = self._open_holders.get(code)
+        if row is None:
+            row = self._open_holders[code] = self._holders.new()
+            self._holder_article.append(article)
+            self._holder_actor.append(code)
+        return row
 
     def add(self, record: "Prediction") -> None:
-        key = (record.doc_id, record.outlet, record.original_outlet)
-        _tally(self._sentences, key, record)
-        self.in_training += record.in_training
-        for actor in record.actors:
-            _tally(self._holders, (*key, actor), record)
+        self.add_all([record])
 
     def add_all(self, records: Iterable["Prediction"]) -> "StanceCounts":
+        """Add records in corpus order (in chunks: the arrays are updated a chunk at a time)."""
+        chunk: list = []
         for record in records:
-            self.add(record)
+            chunk.append(record)
+            if len(chunk) >= 4096:
+                self._add_chunk(chunk)
+                chunk = []
+        if chunk:
+            self._add_chunk(chunk)
         return self
+
+    def _add_chunk(self, records: list["Prediction"]) -> None:
+        for record in records:  # every label first, so the columns are known
+            self._label(record.label)
+            for name in record.proba or ():
+                self._label(name)
+        articles = np.zeros(len(records), dtype=np.int64)
+        labels = np.zeros(len(records), dtype=np.int64)
+        proba = np.zeros((len(records), len(self.labels)))
+        holder_rows: list[int] = []
+        holder_of: list[int] = []
+        for i, record in enumerate(records):
+            article = articles[i] = self._article(record.doc_id, record.outlet, record.original_outlet)
+            labels[i] = self._column[record.label]
+            for name, p in (record.proba or {record.label: 1.0}).items():
+                proba[i, self._column[name]] = float(p)
+            for actor in record.actors:
+                holder_rows.append(self._holder(article, actor))
+                holder_of.append(i)
+            if record.in_training:
+                self.in_training += 1
+                self._add_in_sample(self._sentences, article, labels[i], proba[i])
+                for row in holder_rows[len(holder_rows) - len(record.actors):]:
+                    self._add_in_sample(self._holders, row, labels[i], proba[i])
+        self._sentences.add(articles, labels, proba)
+        if holder_rows:
+            taken = np.asarray(holder_of, dtype=np.int64)
+            self._holders.add(np.asarray(holder_rows, dtype=np.int64), labels[taken], proba[taken])
+
+    @staticmethod
+    def _add_in_sample(rows: _Rows, row: int, label: int, proba: np.ndarray) -> None:
+        inside = rows.in_sample(int(row))
+        inside[0, label] += 1
+        inside[1] += proba
+
+    def merge(self, other: "StanceCounts") -> "StanceCounts":
+        """Append the tallies of a later part of the corpus (a worker's batch or partition)."""
+        columns = np.array([self._label(label) for label in other.labels], dtype=np.int64)
+        self.in_training += other.in_training
+        self._open = None
+        first = self._sentences.new(other._sentences.n)
+        self._copy_rows(other._sentences, self._sentences, first, columns)
+        names = [self._names(name) for name in other._names.names]
+        self._doc_ids.extend(other._doc_ids)
+        self._outlet.extend(names[code] for code in other._outlet)
+        self._original.extend(names[code] for code in other._original)
+        start = self._holders.new(other._holders.n)
+        self._copy_rows(other._holders, self._holders, start, columns)
+        self._holder_article.extend(first + a for a in other._holder_article)
+        self._holder_actor.extend(names[code] for code in other._holder_actor)
+        return self
+
+    @staticmethod
+    def _copy_rows(source: _Rows, target: _Rows, first: int, columns: np.ndarray) -> None:
+        target.counts[first:first + source.n, columns] = source.counts[:source.n]
+        target.proba[first:first + source.n, columns] = source.proba[:source.n]
+        for row, inside in source.inside.items():
+            target.in_sample(first + row)[:, columns] = inside
+
+    # --- reading -----------------------------------------------------------------------
+
+    @property
+    def n_sentences(self) -> int:
+        return int(self._sentences.counts[: self._sentences.n].sum())
 
     @property
     def sentences(self) -> dict[tuple, int]:
         """(doc_id, outlet, original_outlet, label) -> sentences with that predicted label."""
-        return {key: cell[0] for key, cell in self._sentences.items() if cell[0]}
+        names = self._names.names
+        found = {}
+        for row, counts in enumerate(self._sentences.counts[: self._sentences.n].tolist()):
+            key = (self._doc_ids[row], names[self._outlet[row]], names[self._original[row]])
+            found.update({(*key, label): n for label, n in zip(self.labels, counts) if n})
+        return found
+
+    def _long_rows(self, rows: _Rows, keys: list[tuple]) -> list[tuple]:
+        found = []
+        all_columns = np.arange(len(self.labels))
+        for row, key in enumerate(keys):
+            tally = rows.tallies(np.array([row]), all_columns)[0]
+            found.extend((*key, label, *tally[:, j]) for j, label in enumerate(self.labels)
+                         if tally[COUNT, j] or tally[PROBA, j] or tally[PROBA_IN, j])
+        return found
+
+    def _article_keys(self) -> list[tuple]:
+        names = self._names.names
+        return [(d, names[o], names[g]) for d, o, g in zip(self._doc_ids, self._outlet, self._original)]
 
     def sentence_rows(self) -> pd.DataFrame:
-        rows = [(*key, *cell) for key, cell in self._sentences.items()]
+        """The tallies as a long DataFrame: one row per article and label (:func:`article_tallies` reads it)."""
+        rows = self._long_rows(self._sentences, self._article_keys())
         return pd.DataFrame(rows, columns=[*GROUP_COLUMNS, "label", *TALLY_ROWS])
 
     def holder_rows(self) -> pd.DataFrame:
-        rows = [(*key, *cell) for key, cell in self._holders.items()]
+        """One row per article, holder and label."""
+        articles = self._article_keys()
+        keys = [(*articles[a], self._names.names[h]) for a, h in zip(self._holder_article, self._holder_actor)]
+        rows = self._long_rows(self._holders, keys)
         return pd.DataFrame(rows, columns=[*GROUP_COLUMNS, "actor", "label", *TALLY_ROWS])
+
+    def groups(self, by: Sequence[str], labels: Sequence[str]) -> tuple[list, Sequence[np.ndarray]]:
+        """The sorted group keys of a table grouped ``by`` (``outlet``, ``original_outlet``,
+        ``actor``) and, per group, its articles' tallies ``[articles, 4, len(labels)]`` sorted
+        by doc_id (built when asked for): the rows :func:`article_tallies` gives, from arrays."""
+        by = list(by)
+        holders = "actor" in by
+        n = self._holders.n if holders else self._sentences.n
+        if not n:
+            return [], []
+        articles = np.asarray(self._holder_article if holders else range(n), dtype=np.int64)
+        ranks, codes = self._names.ranks(), []
+        for column in by:
+            if column == "actor":
+                codes.append(np.asarray(self._holder_actor, dtype=np.int64))
+            elif column in ("outlet", "original_outlet"):
+                per_article = np.asarray(self._outlet if column == "outlet" else self._original, dtype=np.int64)
+                codes.append(per_article[articles])
+            else:
+                raise ValueError(f"tallies are kept by outlet, original_outlet and actor, not {column!r}")
+        doc_rank = np.unique(np.array(self._doc_ids, dtype=object), return_inverse=True)[1].astype(np.int64)
+        order = np.lexsort([doc_rank[articles], *(ranks[c] for c in reversed(codes))])
+        keyed = np.stack([c[order] for c in codes], axis=1)
+        documents = doc_rank[articles][order]
+        changes = np.r_[True, (keyed[1:] != keyed[:-1]).any(axis=1)]
+        starts = np.flatnonzero(changes)
+        ends = np.r_[starts[1:], len(order)]
+        names = self._names.names
+        keys = [tuple(names[c] for c in row) for row in keyed[starts].tolist()]
+        keys = [key[0] for key in keys] if len(by) == 1 else keys
+        rows = self._holders if holders else self._sentences
+        columns = np.array([self._column.get(label, -1) for label in labels], dtype=np.int64)
+        # an article met twice (two rows of one doc_id in a group) is one article: its rows are added up
+        repeated = np.r_[False, (~changes[1:]) & (documents[1:] == documents[:-1])]
+        return keys, _GroupTallies(rows, order, starts, ends, columns, repeated if repeated.any() else None)
+
+
+class _GroupTallies(Sequence):
+    """Each group's per-article tallies, gathered from the compact rows when asked for."""
+
+    def __init__(self, rows: _Rows, order: np.ndarray, starts: np.ndarray, ends: np.ndarray, columns: np.ndarray,
+                 repeated: np.ndarray | None) -> None:
+        self.rows, self.order, self.starts, self.ends, self.columns = rows, order, starts, ends, columns
+        self.repeated = repeated  # rows of an article already in the group (met twice, or under two outlets)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        start, end = int(self.starts[i]), int(self.ends[i])
+        tallies = self.rows.tallies(self.order[start:end], self.columns)
+        if self.repeated is None or not self.repeated[start:end].any():
+            return tallies
+        keep = ~self.repeated[start:end]
+        first_of = np.cumsum(keep) - 1  # each row's article within the group
+        merged = np.zeros((int(keep.sum()), *tallies.shape[1:]))
+        np.add.at(merged, first_of, tallies)
+        return merged
 
 
 def by_outlet(rows: pd.DataFrame, labels: Sequence[str], outlet_column: str = "outlet", **options) -> pd.DataFrame:
@@ -201,9 +480,8 @@ def stance_tables(counts: StanceCounts, labels: Sequence[str], outlet_column: st
     """The three tables of SPEC section 4, keyed by their file stem; ``options`` go to
     :func:`stance_table` (quantifier, bootstrap, min_n, min_articles)."""
     options = {"plus": plus, "minus": minus, **options}
-    sentences, holders = counts.sentence_rows(), counts.holder_rows()
-    return {
-        "by_outlet": by_outlet(sentences, labels, outlet_column, **options),
-        "by_actor": by_actor(holders, labels, **options),
-        "actor_by_outlet": actor_by_outlet(holders, labels, outlet_column, **options),
-    }
+    tables = {}
+    for name, by in (("by_outlet", [outlet_column]), ("by_actor", ["actor"]), ("actor_by_outlet", ["actor", outlet_column])):
+        keys, groups = counts.groups(by, labels)
+        tables[name] = grouped_table(keys, groups, by, labels, **options)
+    return tables

@@ -42,15 +42,19 @@ def read_utf8(path: str | os.PathLike, error: type[StanceError]) -> str:
         raise error(f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})", source, line) from None
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def _too_deep(raw: str) -> bool:
     """Cheap upper bound of the nesting of a JSON text (brackets inside strings count too,
-    so a deep-looking string is parsed the slow, safe way below)."""
+    so a deep-looking string is parsed the slow, safe way below). Only the brackets are
+    visited: an article's line holds a few among thousands of characters."""
     depth = deepest = 0
-    for ch in raw:
+    for ch in _BRACKETS.findall(raw):
         if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "]}":
+        else:
             depth -= 1
     return deepest > MAX_JSON_DEPTH
 
@@ -143,6 +147,35 @@ def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
+    """:func:`write_atomic` for a ``with`` block, for outputs written over a long stream
+    (several at once): yields a temporary file beside ``path``, moved onto it when the block
+    ends without an exception and removed when it raises."""
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    done = False
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~current_umask())
+        os.replace(tmp, target)
+        done = True
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+        for folder in created if not done else ():  # a failure leaves no new empty folder behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

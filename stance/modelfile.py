@@ -30,7 +30,7 @@ import numpy as np
 
 # The types of ours a model holds; everything else must be on skops' own trusted list.
 TRUSTED_TYPES = ("stance.features.CueLexicon", "stance.markers.Preprocessor", "stance.markers.Attribution",
-                 "stance.classifier.StanceClassifier",
+                 "stance.classifier.StanceClassifier", "stance.vectorize.FastTfidfVectorizer",
                  # scikit-learn's own calibration internals (model.calibration), absent from skops' list
                  "sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration",
                  "sklearn.isotonic.IsotonicRegression")

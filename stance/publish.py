@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import charts, exports, html_report
+from . import exports, html_report
 from .aggregate import StanceCounts, group_columns, stance_tables
 from .card import ModelCard
 from .errors import ConfigError, CorpusError
+from .evidence import EvidenceSample
 from .files import read_json, write_atomic, write_json, write_text_atomic
 from .intervals import Bootstrap
 from .predict import Prediction, read_predictions
@@ -116,7 +118,8 @@ def interval_note(options: ReportOptions) -> str:
 @dataclass(frozen=True)
 class Publication:
     """Everything a writer may use: the options, the computed tables, how shares were
-    estimated, the predictions file (streamed again by writers that list sentences), the
+    estimated, the predictions file (streamed again by writers that list sentences, unless
+    labelling already did their part: the ``evidence`` sample, ``events_written``), the
     run's facts and notes, and the output folder."""
 
     options: ReportOptions
@@ -128,13 +131,22 @@ class Publication:
     notes: Sequence[str]
     n_sentences: int
     out_dir: Path
+    evidence: EvidenceSample | None = None
+    events_written: bool = False
 
     def records(self) -> Iterator[Prediction]:
         return read_predictions(self.predictions, self.options.labels)
 
+    @cached_property
+    def charts(self) -> dict[str, bytes]:
+        """Both charts as PNG bytes (drawn once: the PNG files and the HTML page share them)."""
+        return _chart_images(self)
+
 
 def _chart_images(pub: Publication) -> dict[str, bytes]:
     """Both charts as PNG bytes, keyed like the tables they draw."""
+    from . import charts
+
     options = pub.options
     caption = f"{pub.quantifier.method.upper()}, {options.bootstrap.confidence:.0%} article-bootstrap intervals"
     group = options.outlet_column
@@ -149,22 +161,27 @@ def _chart_images(pub: Publication) -> dict[str, bytes]:
 
 def write_charts(pub: Publication) -> list[Path]:
     return [write_atomic(pub.out_dir / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
-            for name, png in _chart_images(pub).items()]
+            for name, png in pub.charts.items()]
 
 
 def write_html(pub: Publication) -> list[Path]:
     options = pub.options
     shown = {name: set(table[group_columns(table)].head(options.html_rows).itertuples(index=False, name=None))
              for name, table in pub.tables.items()}  # sentences only for the rows the page shows
-    evidence = html_report.collect_evidence(pub.records(), options.outlet_column, options.sentences_per_cell, shown)
+    if pub.evidence is not None:  # sampled while labelling
+        evidence = {table: {key: [html_report.Evidence(*item) for item in items] for key, items in cells.items()}
+                    for table, cells in pub.evidence.items(shown).items()}
+    else:
+        evidence = html_report.collect_evidence(pub.records(), options.outlet_column, options.sentences_per_cell, shown)
     run = [*pub.facts, ("shares", pub.method), ("sentences", str(pub.n_sentences)), ("predictions", str(pub.predictions))]
-    page = html_report.render_report("Stance report", run, pub.notes, pub.tables, TITLES, _chart_images(pub), evidence,
+    page = html_report.render_report("Stance report", run, pub.notes, pub.tables, TITLES, pub.charts, evidence,
                                      list(options.labels), options.outlet_column, options.html_rows)
     return [write_text_atomic(pub.out_dir / "report.html", page)]
 
 
 def write_events(pub: Publication) -> list[Path]:
-    exports.write_event_list(pub.out_dir / "events.csv", pub.records())
+    if not pub.events_written:  # else written while labelling
+        exports.write_event_list(pub.out_dir / "events.csv", pub.records())
     return [pub.out_dir / "events.csv"]
 
 
@@ -193,14 +210,16 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
             "min_n": options.min_n, "min_articles": options.min_articles, "outlet_column": options.outlet_column,
             "model_version": confusion.model_version, "confusion_matrix": confusion.confusion,
             "confusion_source": confusion.source, "misclassification_rates_predicted_given_true": rates,
-            "n_sentences": int(sum(counts.sentences.values())), "n_in_training": counts.in_training}
+            "n_sentences": counts.n_sentences, "n_in_training": counts.in_training}
 
 
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
-            say: Callable[[str], None] = print, warnings: Sequence[str] = ()) -> dict[str, pd.DataFrame]:
+            say: Callable[[str], None] = print, warnings: Sequence[str] = (), evidence: EvidenceSample | None = None,
+            events_written: bool = False) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
-    ``out_dir``; writers that list sentences stream ``predictions`` again."""
+    ``out_dir``; writers that list sentences use what labelling collected (``evidence``,
+    ``events_written``) or stream ``predictions`` again."""
     tables = stance_tables(counts, list(options.labels), options.outlet_column, options.plus, options.minus,
                            quantifier=quantifier, bootstrap=options.bootstrap, min_n=options.min_n,
                            min_articles=options.min_articles)
@@ -214,7 +233,7 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     in_sample = in_sample_note(options, quantifier, counts)
     notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
-                              out_dir)
+                              out_dir, evidence, events_written)
     for name, writer in WRITERS.items():
         if name in options.outputs:
             written += writer(publication)

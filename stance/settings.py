@@ -135,11 +135,27 @@ class Section:
 # --- the groups ------------------------------------------------------------------------
 
 
+PREDICTION_FORMATS = ("jsonl", "parquet")
+
+
 @dataclass(frozen=True)
 class CorpusSettings:
     path: Path | None
     batch_size: int
     progress_min_articles: int
+    n_jobs: int                      # worker processes: -1 one per core, 1 none
+    predictions: tuple[str, ...]     # predictions.jsonl and/or predictions.parquet
+
+
+@dataclass(frozen=True)
+class LauncherSettings:
+    """Where `stance predict` labels: ``local`` (corpus.n_jobs processes) or ``dask``."""
+
+    name: str
+    scheduler: str | None = None
+    workers: int = 0
+    partition_articles: int = 0
+    in_flight: int = 0
 
 
 @dataclass(frozen=True)
@@ -259,6 +275,7 @@ class Settings:
     agreement: AgreementSettings
     compare: CompareSettings
     benchmark: dict | None
+    launcher: LauncherSettings
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -394,6 +411,28 @@ def _clean(section: Section):
     )
 
 
+def _corpus(section: Section) -> CorpusSettings:
+    n_jobs = section.number("n_jobs", minimum=-1, integer=True)
+    if n_jobs == 0:
+        raise section.fail("n_jobs", "-1 (one worker per CPU core) or a whole number >= 1")
+    formats = section.strings("predictions", allow_empty=False)
+    unknown = [f for f in formats if f not in PREDICTION_FORMATS]
+    if unknown:
+        raise section.fail("predictions", "a list of " + " and ".join(PREDICTION_FORMATS))
+    return CorpusSettings(section.path("path"), section.number("batch_size", minimum=1, integer=True),
+                          section.number("progress_min_articles", minimum=0, integer=True), n_jobs, tuple(formats))
+
+
+def _launcher(section: Section) -> LauncherSettings:
+    name = section.text("name", ("local", "dask"))
+    if name == "local":
+        return LauncherSettings(name)
+    return LauncherSettings(name, section.text("scheduler", optional=True),
+                            section.number("workers", minimum=1, maximum=1024, integer=True),
+                            section.number("partition_articles", minimum=1, integer=True),
+                            section.number("in_flight", minimum=1, maximum=100, integer=True))
+
+
 def _label_map(section: Section, key: str) -> dict:
     value = section.raw.get(key)
     if value is None:
@@ -431,8 +470,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         raise root.fail("benchmark", "a group of settings")
     return Settings(
         command=root.text("command"), seed=seed, overrides=overrides, sweep=root.flag("sweep"),
-        corpus=CorpusSettings(corpus.path("path"), corpus.number("batch_size", minimum=1, integer=True),
-                              corpus.number("progress_min_articles", minimum=0, integer=True)),
+        corpus=_corpus(corpus),
         clean=_clean(Section(raw.get("clean"), "clean", base)),
         segment=SegmentSettings(segment.strings("abbreviations"), segment.flag("merge_fragments"),
                                 segment.strings("attribution_verbs")),
@@ -467,4 +505,5 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         agreement=AgreementSettings(agreement.path("first"), agreement.path("second")),
         compare=CompareSettings(compare.path("dir"), compare.text("metric")),
         benchmark=dict(benchmark) if benchmark is not None else None,
+        launcher=_launcher(Section(raw.get("launcher"), "launcher", base)),
     )

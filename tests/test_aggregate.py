@@ -1,7 +1,8 @@
+import numpy as np
 import pandas as pd
 import pytest
 
-from stance.aggregate import StanceCounts, by_actor, by_outlet, stance_tables
+from stance.aggregate import StanceCounts, actor_by_outlet, by_actor, by_outlet, stance_tables
 
 from tests.conftest import as_predictions
 
@@ -84,3 +85,100 @@ def test_thin_rows_are_flagged_and_every_row_names_its_method():
     assert table.loc["Hawk Daily", "flag"] == ""
     assert table.loc["Dove Post", "flag"] == "few sentences, one article"
     assert set(table["method"]) == {"cc"}
+
+
+def _annotated_records():
+    """Every pool sentence of the cross-crisis annotations as a prediction: its label, its
+    holders, its outlet, probabilities leaning to the label, one in ten in-sample."""
+    from stance.annotations import load_annotations
+    from tests.conftest import settings_for
+
+    rows = load_annotations(settings_for().annotations.path, LABELS)
+    records = []
+    for i, row in enumerate(rows):
+        lean = 0.5 + (i % 7) / 20
+        proba = {label: round(lean if label == row.label else (1 - lean) / 2, 6) for label in LABELS}
+        records.append({"id": row.id, "doc_id": row.doc_id, "outlet": row.field("outlet") or "seed",
+                        "original_outlet": row.field("crisis"), "label": row.label, "actors": list(row.actors),
+                        "proba": proba, "in_training": i % 10 == 0})
+    return records
+
+
+@pytest.mark.parametrize("method", ["cc", "pcc", "acc"])
+def test_tallies_of_a_real_stream_give_exactly_the_tables_of_its_records(method):
+    from stance.intervals import Bootstrap
+    from stance.quantify import Quantifier
+
+    rates = ((0.8, 0.1, 0.1), (0.05, 0.8, 0.1), (0.15, 0.1, 0.8)) if method == "acc" else None
+    options = {"quantifier": Quantifier(method, rates), "bootstrap": Bootstrap(200, 5), "min_n": 5, "min_articles": 3}
+    records = _annotated_records()
+    frame = pd.DataFrame(records)
+    for outlet_column in ("outlet", "original_outlet"):
+        streamed = stance_tables(StanceCounts(LABELS).add_all(as_predictions(records)), LABELS, outlet_column, **options)
+        direct = {"by_outlet": by_outlet(frame, LABELS, outlet_column, **options),
+                  "by_actor": by_actor(frame, LABELS, **options),
+                  "actor_by_outlet": actor_by_outlet(frame, LABELS, outlet_column, **options)}
+        assert len(direct["actor_by_outlet"]) > 100
+        for name, table in direct.items():  # pandas sums the records with compensation: equal to rounding,
+            keys = list(table.columns[:table.columns.get_loc("method")])  # so near-ties may swap places
+            pd.testing.assert_frame_equal(streamed[name].sort_values(keys, ignore_index=True),
+                                          table.sort_values(keys, ignore_index=True), check_dtype=False)
+
+
+def test_article_tallies_are_sums_in_sentence_order():
+    """Each article's probability sums are added sentence by sentence, as plain Python adds
+    them (what the tables have always been computed from), so they match to the last bit."""
+    records = _annotated_records()
+    first = {}
+    for i, record in enumerate(records):
+        first.setdefault(record["doc_id"], i)
+    records = as_predictions(sorted(records, key=lambda r: first[r["doc_id"]]))  # each article whole, as labelled
+    expected: dict[tuple, list] = {}  # (table, group, doc_id) -> tally
+    for record in records:
+        keys = [("outlet", record.outlet, record.doc_id)] + [("actor", a, record.doc_id) for a in record.actors]
+        for key in keys:
+            cell = expected.setdefault(key, [[0.0] * 3 for _ in range(4)])
+            cell[0][LABELS.index(record.label)] += 1
+            cell[1][LABELS.index(record.label)] += record.in_training
+            for label, p in record.proba.items():
+                cell[2][LABELS.index(label)] += p
+                cell[3][LABELS.index(label)] += p * record.in_training
+    counts = StanceCounts().add_all(records)
+    for by in ("outlet", "actor"):
+        keys, groups = counts.groups([by], LABELS)
+        for key, tallies in zip(keys, groups):
+            docs = sorted(doc for table, group, doc in expected if (table, group) == (by, key))
+            assert np.array_equal(tallies, np.array([expected[(by, key, doc)] for doc in docs]))
+
+
+def test_batches_tallied_apart_and_merged_give_the_tables_of_one_stream():
+    records = as_predictions(_annotated_records())
+    whole = stance_tables(StanceCounts().add_all(records), LABELS)
+    merged, start = StanceCounts(), 0
+    while start < len(records):  # whole articles per batch, as workers get them
+        end = min(start + 150, len(records))
+        while end < len(records) and records[end].doc_id == records[end - 1].doc_id:
+            end += 1
+        merged.merge(StanceCounts(LABELS[::-1]).add_all(records[start:end]))  # another label order, too
+        start = end
+    assert merged.n_sentences == len(records) and merged.in_training == sum(r.in_training for r in records)
+    for name, table in whole.items():
+        pd.testing.assert_frame_equal(stance_tables(merged, LABELS)[name], table, check_exact=True)
+
+
+def test_an_article_met_again_later_is_one_article():
+    records = _records()
+    reordered = [records[0], records[3], records[1], records[2]]  # a1, b1, a1 again, a2
+    streamed = stance_tables(StanceCounts().add_all(as_predictions(reordered)), LABELS)
+    pd.testing.assert_frame_equal(streamed["by_outlet"], by_outlet(pd.DataFrame(records), LABELS), check_dtype=False)
+    assert streamed["by_outlet"].set_index("outlet").loc["Hawk Daily", "n_articles"] == 2
+
+
+def test_tallies_grow_with_articles_and_holders_not_with_sentences():
+    def size(n_sentences: int) -> int:
+        record = {"doc_id": "a1", "outlet": "Hawk Daily", "label": "advocate", "actors": ["Pompeo"],
+                  "proba": {"advocate": 0.7, "caution": 0.1, "neutral": 0.2}}
+        counts = StanceCounts(LABELS).add_all(as_predictions([record] * n_sentences))
+        return counts._sentences.counts.nbytes + counts._holders.proba.nbytes, counts.n_sentences
+
+    assert size(10)[0] == size(5000)[0] and size(5000)[1] == 5000
