@@ -15,15 +15,18 @@ _IRREGULAR_PAST = {
     "give": "gave", "make": "made", "hold": "held", "take": "took", "put": "put", "set": "set",
     "read": "read", "forbid": "forbade", "foresee": "foresaw", "bid": "bid", "swear": "swore",
     "mean": "meant", "feel": "felt", "keep": "kept", "leave": "left", "lead": "led", "tweet": "tweeted",
+    "stand": "stood", "see": "saw", "come": "came", "go": "went", "draw": "drew", "withdraw": "withdrew",
 }
 _IRREGULAR_PARTICIPLE = {"write": "written", "speak": "spoken", "give": "given", "take": "taken",
-                         "forbid": "forbidden", "foresee": "foreseen", "swear": "sworn"}
+                         "forbid": "forbidden", "foresee": "foreseen", "swear": "sworn", "see": "seen", "come": "come",
+                         "go": "gone", "draw": "drawn", "withdraw": "withdrawn"}
 _VOWELS = "aeiou"
 
 
 # Verbs that double their last consonant before -ed / -ing ("plan" -> "planned").
 _DOUBLING = {"plan", "stop", "ban", "bar", "commit", "admit", "regret", "submit", "permit", "abet", "prefer",
-             "refer", "defer", "deter", "rebut", "omit", "control", "compel", "propel", "rap", "slam", "nag"}
+             "refer", "defer", "deter", "rebut", "omit", "control", "compel", "propel", "rap", "slam", "nag",
+             "dub", "drop", "nod", "quip", "snap", "slap", "grab", "jab", "stab", "stir", "spur", "scrap"}
 
 
 def _double_final(stem: str) -> bool:

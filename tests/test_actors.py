@@ -11,7 +11,7 @@ from tests.conftest import SEED_ACTORS
 @pytest.fixture(scope="module")
 def finder():
     conf = yaml.safe_load((CONFIG_DIR / "actors" / "default.yaml").read_text())
-    return HolderFinder(load_gazetteer(SEED_ACTORS), Cues(tuple(conf["verbs"]), conf["window"]))
+    return HolderFinder(load_gazetteer(SEED_ACTORS), Cues(tuple(conf["reporting_verbs"]), tuple(conf["phrases"]), conf["window"]))
 
 
 def holders(finder, *sentences):
