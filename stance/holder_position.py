@@ -54,10 +54,14 @@ _BETWEEN = frozenset({
 })
 _AUXILIARIES = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would", "should", "can",
                           "could", "may", "might", "must", "do", "does", "did"})
+# an actor inside the subject's own phrase: "Pompeo and O'Brien", "a spokesman at the Pentagon"
+_BEFORE_OTHER = frozenset({"and", "or", "&", "at", "of", "in", "from", "for", "with", "on"})
 _PASSIVE = frozenset({"been", "was", "were", "is", "are", "be", "being", "get", "got"})
-_MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials|statement|envoy|"
-                        r"ambassador|minister|leader|leaders|commander|member|members|source|sources) "
-                        r"(?:for|from|of)(?: the)?$|(?:some|those|many|others|officials) in(?: the)?$")
+_MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials|envoy|wing|branch|arm|"
+                        r"faction|office|"
+                        r"ambassador|minister|leader|leaders|commander|member|members|source|sources|militants|"
+                        r"fighters) (?:for|from|of)(?: the)?$|(?:some|those|many|others|officials) in"
+                        r"(?: the)?$")
 _GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
 _CLAUSE_START = re.compile(r"(?:^|[,\"':;(]|''|--|—)\s*$")
@@ -90,12 +94,15 @@ def _blank_mentions(view: View, mentions: Sequence[Mention], start: int, end: in
     return "".join(out)
 
 
-def is_object(view: View, mention: Mention) -> bool:
+def is_object(view: View, mention: Mention, subordinate: bool = False) -> bool:
     """A mention right after a preposition (skipping a determiner) is an object: "against
-    Iran". Punctuation between breaks the link: '... dealt with," he said'."""
+    Iran". Punctuation between breaks the link: '... dealt with," he said'. With
+    ``subordinate``, "after"/"since"/"as" ... open a clause: "since Maduro took office"."""
     prefix = view.low[: mention.start]
     match = re.search(r"([\w'.-]+)\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$", prefix)
-    return bool(match) and match.group(1) in OBJECT_PREPOSITIONS
+    if not match or (subordinate and match.group(1) in _SUBORDINATING):
+        return False
+    return match.group(1) in OBJECT_PREPOSITIONS
 
 
 def is_modifier(view: View, mention: Mention) -> bool:
@@ -134,9 +141,9 @@ _MODIFIED = frozenset({"order", "call", "approach", "supporters"})
 
 def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, cue: Cue, window: int) -> bool:
     """Is the text between ``mention`` and ``cue`` what may stand between a subject and its verb?"""
-    gap = view.low[mention.end : cue.start]
-    if len(_words(gap)) > window:
+    if len(_words(view.low[mention.end : cue.start])) > window:
         return False
+    gap = _blank_mentions(view, mentions, mention.end, cue.start)
     gap = re.sub(r"\([^)]*\)|\s(?:--|—|–)\s.*?\s(?:--|—|–)\s", " ", gap)
     if gap.lstrip().startswith(","):
         last = gap.rfind(",")
@@ -144,10 +151,16 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         if '"' in gap[:last] or ";" in gap[:last]:
             return False
         gap = rest
-    words = _words(_blank_mentions(view, mentions, cue.start - len(gap), cue.start))
+    gap = re.sub(r"\b(?:was|were|is|are|has been|have been)\s+quoted\s+as\s*$", " ", gap)  # "he was quoted as saying"
+    words = _words(gap)
+    bare = [w for w in words if w not in ("the", "a", "an")]
+    if any(w == "<m>" and (i == 0 or bare[i - 1] not in _BEFORE_OTHER) for i, w in enumerate(bare)):
+        return False  # another actor stands between: it is the verb's subject, not this one
     if words[:1] == ["and"] and len(words) > 1 and words[1] != "<m>":
         # a coordinated group: "Pompeo and other top officials in recent weeks have called for"
         rest = next((i for i, w in enumerate(words[1:], 1) if w in _AUXILIARIES), None)
+        if rest is None and len(words) <= 4:
+            rest = len(words)  # "Mr. Graham and others say"
         if rest is None or rest > 6:
             return False
         words = words[rest:]
@@ -185,10 +198,15 @@ def _according(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mentio
 
 def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue], window: int) -> list[Hold]:
     """The holder mentions of one sentence (mentions resolved; see the module doc)."""
-    if not cues:
-        return []
+    # "a Taliban spokesman told", "Nigeria's government has agreed": the organisation speaks
+    through = {id(m): _speaks_through(view, m) for m in mentions}
+    stand_in = {id(m): Mention(m.start, through[id(m)], m.how, m.actor, m.title, m.pronoun)
+                for m in mentions if through[id(m)]}
+    original = {id(v): m for m in mentions for v in [stand_in.get(id(m))] if v is not None}
+    mentions = [stand_in.get(id(m), m) for m in mentions]
     eligible = [m for m in mentions if m.actor is not None and not view.in_speech(m.start)
-                and not is_modifier(view, m) and not _GROUP_WITH_MEMBERS.match(view.text, m.end)
+                and (id(m) in original or not is_modifier(view, m))
+                and not _GROUP_WITH_MEMBERS.match(view.text, m.end)
                 and not _NOUN_THAT.search(view.low[: m.start])]
     first_subject = next((m for m in eligible if not is_object(view, m)), None)
     holds = [h for h in (_hold(view, mentions, m, cues, window, first_subject) for m in eligible) if h]
@@ -216,7 +234,24 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
                     changed = True
                     break
     holds.sort(key=lambda h: h.mention.start)
-    return _attributions(view, holds, eligible)
+    return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in _attributions(view, holds, eligible)]
+
+
+_SPEAKING_NOUN = re.compile(r"(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:spokes(?:man|woman|person|men)|campaign|"
+                            r"statement|office|leadership|government|administration|delegation|cabinet|presidency|"
+                            r"command|headquarters|communique)\b")
+
+
+def _speaks_through(view: View, mention: Mention) -> int | None:
+    """Where "X spokesman" / "X's government" ends, when the mention speaks through it."""
+    if mention.how == "pronoun" or mention.actor is None or mention.actor.kind != "organization":
+        return None
+    match = _SPEAKING_NOUN.match(view.low, mention.end)
+    if not match or re.search(r",\s*(?:the|a|an)?\s*$", view.low[: mention.start]):
+        return None  # "Cmdr. Sean Robertson, a Pentagon spokesman, said": the person speaks
+    if re.match(r",?\s+(?:[A-Z][\w.'-]*\s*){1,4}", view.text[match.end() :]) and not view.shouting:
+        return None  # "a foreign ministry spokesman, Lu Kang" / "spokesman Abbas Mousavi"
+    return match.end()
 
 
 def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Sequence[Cue], window: int,
@@ -226,19 +261,37 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
     for cue in cues:
         if _according(view, mention, cue, mentions):
             return Hold(mention, cue, "according")
-    if words and words[-1] == "by":
-        before_by = prefix[:-2].rstrip(" ,")
+    agent = _AGENT.search(prefix)
+    if agent:  # "were pushed by Pompeo", "requested by national security adviser John Bolton"
+        before_by = prefix[: agent.start()].rstrip(" ,")
         for cue in cues:
-            if cue.end <= mention.start and before_by.endswith(view.low[cue.start : cue.end]):
+            if cue.end <= mention.start and before_by.endswith(view.low[cue.start : cue.end]) and not cue.speech:
                 return Hold(mention, cue, "agent")
-        return None
+    source = _SOURCE_NOUN.search(prefix)
+    if source:  # "a statement by X", "drew an angry response from X", "calls from X"
+        said = next((c for c in cues if c.start >= mention.end and c.speech
+                     and len(_words(view.low[mention.end : c.start])) <= 3), None)
+        if said is not None:  # "a statement from the ministry said ...": the statement speaks
+            return Hold(mention, said, "member")
+        return Hold(mention, Cue(source.start(1), source.end(1), source.group(1), source.group(1)), "source")
     if _MEMBER_OF.search(prefix):
         for cue in cues:
             if cue.start >= mention.end and len(_words(view.low[mention.end : cue.start])) <= window:
                 return Hold(mention, cue, "member")
         return None
-    if is_object(view, mention):
-        return None
+    after = view.low[mention.end :]
+    if words and words[-1] in ("quoted", "quoting") and \
+            re.match(r"(?:\s*,[^,]{1,80},)?\s+as\s+(?:saying|telling|writing)\b", after):
+        return Hold(mention, next((c for c in cues if c.start > mention.end), None), "quoted")
+    if re.match(r"\s*\(@\w+\)", after):  # a tweet's signature: "— Geoffrey Pyatt (@GeoffPyatt) July 27"
+        return Hold(mention, None, "signature")
+    if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(prefix)) <= 2:
+        return Hold(mention, None, "colon")  # "McCain on ISIS' growth: ...", "Spicer: ..."
+    if words and words[-1] in _SUBORDINATING:
+        pass  # "after X announced", "with X warning": the subject of a subordinate clause
+    elif is_object(view, mention):
+        if not re.match(r"\s*,\s*(?:who|which)\b", after):
+            return None  # but "a challenge to Trump, who has vowed ..." holds
     for cue in cues:
         if cue.start < mention.end or cue.lemma == "according to":
             continue
@@ -249,6 +302,14 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
     return None
 
 
+_AGENT = re.compile(r"\bby(?:\s+the)?(?:\s+[a-z][\w.'-]*){0,4}$")
+_SUBORDINATING = frozenset({"after", "before", "since", "until", "with", "as", "while", "when", "because", "once",
+                            "though", "although", "if", "unless", "whereas"})
+_SOURCE_NOUN = re.compile(
+    r"\b(statements?|speech|address|message|remarks|letter|announcement|interview|comments?|tweets?|warnings?|"
+    r"response|reaction|criticism|praise|applause|condemnation|rebuke|protests?|objections?|calls?|demands?|"
+    r"appeal|plea|proposal|ultimatum|decision|directive|assessment)\s+(?:from|by)(?:\s+(?:the|a|an))?$")
+_HEADLINE_COLON = re.compile(r"(?:\s+(?:on|about|to)\s[^.:;\"]{1,40})?\s*:(?!\d)")
 # "..., calling for", "put out statements urging", "released a video saying"
 _PARTICIPLE_AFTER = re.compile(r"(?:,|\b(?:statements?|videos?|messages?|letters?|tweets?|posts?|communiques?))\s*$")
 _CLAUSE_END = re.compile(r";|,\s+(?:and|but|while|whereas|although|though)\s|\.\s")
@@ -258,25 +319,31 @@ def _attributions(view: View, holds: list[Hold], eligible: Sequence[Mention]) ->
     """Sources and conduits. A closing attribution (", officials said", "according to X",
     '," said X') relays its main clause: when another actor holds there ("The Pentagon
     ordered X, officials said"), the source is a conduit and is dropped. A source of speech
-    whose clause only tells an event ("30 people were killed, the army said") relays a fact,
-    no one's position: dropped too."""
+    whose clause holds no one and only tells an event ("30 people were killed, the army
+    said") relays a fact, no one's position: dropped too."""
     result = list(holds)
+    unquoted = view.outside_quotes()
     for hold in holds:
         cue = hold.cue
-        if cue is None or not cue.speech or hold.how == "coordinated" or hold not in result:
+        if cue is None or not cue.speech or hold.how in ("coordinated", "agent") or hold not in result:
             continue
         actor = hold.mention.actor
-        unquoted = view.outside_quotes()
-        if not _closing(view, hold):
-            end = _CLAUSE_END.search(view.low, cue.end)
-            clause = unquoted[cue.end : end.start() if end else len(view.low)]
-            inner = []
-        else:
+        if _closing(view, hold):
             start = min(hold.mention.start, cue.start)
-            clause = unquoted[:start]
-            inner = [h for h in result if h.mention.end <= start and h.mention.actor is not actor
-                     and h.cue is not cue]
-        if inner or (hold.how != "agent" and relays_fact(clause)):
+            span = (0, start)
+            inner = [h for h in result if h.mention.end <= start and h.mention.actor is not actor and h.cue is not cue]
+        else:
+            end = _CLAUSE_END.search(view.low, cue.end)
+            span = (cue.end, end.start() if end else len(view.low))
+            inner = []
+            reported = [h for h in result if span[0] <= h.mention.start < span[1] and h.mention.actor is not actor
+                        and h.how == "subject" and h.mention.how == "alias"]
+            if reported and actor.kind == "person":
+                # a person's report of what their side will do is their own position:
+                # "Haley said the United States would propose new sanctions" -> Haley
+                result = [h for h in result if h not in reported]
+        holding_there = any(span[0] <= h.mention.start < span[1] and h is not hold for h in result)
+        if inner or (not holding_there and relays_fact(unquoted[span[0] : span[1]])):
             result = [h for h in result if h is not hold and not (h.how == "coordinated" and h.cue is cue)]
     result.sort(key=lambda h: h.mention.start)
     return result
@@ -287,19 +354,22 @@ _EVENT = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|died
                     r"downed|shelled|bombed|clashed|clashes|casualties|bodies|toll|evacuated|tracked|test-fired|"
                     r"kidnapped|abducted|missing|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
                     r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled)\b")
-_POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need|needs|want|wants|"
-                       r"plan|plans|intend|threat|threats|threaten|warn|warned|warning|urge|urged|call|called|"
-                       r"demand|ready|prepared|determined|vow|vowed|promise|refuse|reject|oppose|support|condemn|"
-                       r"believe|believes|think|hope|fear|concern|concerned|right|wrong|unacceptable|necessary|"
+_POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need\w*|want\w*|"
+                       r"plan\w*|intend\w*|threat\w*|warn\w*|urg\w+|call\w*|demand\w*|ready|prepared|"
+                       r"determined|vow\w*|promis\w+|refus\w+|reject\w*|oppos\w+|support\w*|condemn\w*|"
+                       r"believ\w+|think\w*|thought|hope\w*|fear\w*|concern\w*|right|wrong|unacceptable|necessary|"
+                       r"likely|probably|possibl\w+|assess\w*|suspect\w*|"
                        r"responsib\w*|retaliat\w*|revenge|vengeance|justif\w*|legitimate|aggression|provocation|"
-                       r"because|if|unless|it|its|we|our|us|they|their|he|his|she|her|i|my|not|no|n't|never|"
-                       r"proof|appears?|appeared|confirm\w*|investigat\w*|response|responded|after)\b")
+                       r"because|if|unless|not|no|n't|never|proof|appears?|appeared|confirm\w*|investigat\w*|"
+                       r"response|responded|after)\b|^\W*(?:that\s+)?(?:it|its|we|our|they|their|he|his|she|her|i)\b")
 
 
 def relays_fact(clause: str) -> bool:
     """Does a reported clause (lower-case) tell an event and nothing anyone thinks, wants or
     threatens: "30 people were killed in the strikes"?"""
     return bool(_EVENT.search(clause)) and not _POSITION.search(clause)
+
+
 
 
 def _closing(view: View, hold: Hold) -> bool:
@@ -313,30 +383,3 @@ def _closing(view: View, hold: Hold) -> bool:
         return False
     after = view.low[cue.end :]
     return len(_words(after)) <= 8 and not re.search(r"\bthat\b", after)
-
-
-def _coordinated_with(view: View, hold: Hold, other: Hold) -> bool:
-    left, right = sorted((hold.mention, other.mention), key=lambda m: m.start)
-    return bool(_COORDINATION.fullmatch(view.text[left.end : right.start]))
-
-
-def _main_subject(view: View, eligible: Sequence[Mention], before: int) -> Mention | None:
-    """The actor that opens the main clause of ``[0, before)``: the first mention, after at most
-    a short lead-in ("On Monday, ", "But "), that is not an object."""
-    for mention in eligible:
-        if mention.start >= before:
-            return None
-        lead = view.low[: mention.start]
-        if is_object(view, mention) or view.in_speech(mention.start):
-            return None
-        lead_words = _words(re.sub(r"^.*,", "", lead))
-        if len(lead_words) <= 2 and all(w in _LEAD or w in _BETWEEN for w in lead_words):
-            return mention
-        return None
-    return None
-
-
-import os
-FRONT = bool(os.environ.get('FRONT'))
-FACT = bool(os.environ.get('FACT'))
-_LEAD = frozenset({"but", "and", "so", "meanwhile", "however", "still", "earlier", "later", "then", "now", "the"})

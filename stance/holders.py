@@ -139,13 +139,15 @@ class HolderFinder:
             if pronoun == "they" and len(memory.previous_holders) > 1:
                 resolved.append(Mention(mention.start, mention.end, "pronoun", _GROUP_ACTOR, "", GROUP))
                 continue
+            closing = bool(re.search(r"[,\"']\s*$", view.text[: mention.start]))
             earlier = [m for m in mentions if m.end <= mention.start and m.actor is not None
-                       and not view.in_speech(m.start) and not is_modifier(view, m) and not is_object(view, m)
-                       and pronoun_fits(pronoun, m.actor)]
-            if earlier:
+                       and not view.in_speech(m.start) and not is_modifier(view, m)
+                       and not is_object(view, m, subordinate=True) and pronoun_fits(pronoun, m.actor)
+                       and (not closing or len(view.low[: m.start].split()) <= 3)]
+            if earlier:  # "Trump has yet to decide if he will approve"; "X called it ..., he said"
                 actor = earlier[0].actor
-            else:
-                reach = 1 if pronoun in ("it", "they") else _RECENT_SENTENCES
+            else:  # '..., he said': the speaker the article is following
+                reach = {"it": 2, "they": 1}.get(pronoun, _RECENT_SENTENCES)
                 actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach)
             if actor is not None:
                 resolved.append(mention.resolved(actor))
