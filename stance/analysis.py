@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from .clean import CleanOptions, clean
 from .corpus import Article
-from .gazetteer import load_gazetteer
-from .holders import Cues, HolderFinder, attribute_article
+from .holders import HolderFinder, attribute_article, make_finder
 from .segment import Segmenter, Sentence, make_segmenter, segment
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
@@ -71,7 +70,5 @@ def build_analyzer(options: CleanOptions, segment_settings: "SegmentSettings",
                                segment_settings.attribution_verbs)
     finder = None
     if actors is not None and actors.path is not None:
-        cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
-                    actors.resolve_titles, actors.report_candidates, actors.quote_limit)
-        finder = HolderFinder(load_gazetteer(actors.path), cues)
+        finder = make_finder(actors)
     return Analyzer(options, segmenter, finder)

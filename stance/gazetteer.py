@@ -20,7 +20,7 @@ from .files import read_utf8
 KINDS = ("person", "organization")
 GENDERS = ("male", "female")
 _SUFFIX = re.compile(r",?\s+(Jr|Sr)\.?$")
-_ARTICLE = re.compile(r"^(?:the|The)\s+")
+_ARTICLE = re.compile(r"^(?:the|The)(?:\s+|$)")
 
 
 @dataclass(frozen=True)

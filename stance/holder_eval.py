@@ -106,7 +106,11 @@ def _loosely_named(aliases: Iterable[str], low: str) -> bool:
 
 
 def _name_words(name: str) -> set[str]:
-    return {w for w in re.findall(r"[\w'-]+", name.lower()) if len(w) >= 4 and w not in ("unnamed", "officials")}
+    """The head word of a canonical name ("ministry" of "Iranian Foreign Ministry", "esper" of
+    "Mark Esper"), which two names of one real actor tend to share."""
+    words = re.findall(r"[\w'-]+", re.sub(r"\(.*?\)", "", name).lower())
+    words = [w for w in words if w not in ("officials", "unnamed")]
+    return {words[-1]} if words and len(words[-1]) >= 4 else set()
 
 
 def extra_cause(name: str, reason: str, gold: Sequence[str]) -> str:

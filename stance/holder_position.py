@@ -56,6 +56,10 @@ _AUXILIARIES = frozenset({"has", "have", "had", "is", "are", "was", "were", "wil
                           "could", "may", "might", "must", "do", "does", "did"})
 # an actor inside the subject's own phrase: "Pompeo and O'Brien", "a spokesman at the Pentagon"
 _BEFORE_OTHER = frozenset({"and", "or", "&", "at", "of", "in", "from", "for", "with", "on"})
+# what may follow an unnamed source before its verb: "officials familiar with the talks said"
+_POSTMODIFIER = re.compile(r"^\s*(?:familiar with|close to|briefed on|involved in|with (?:direct )?knowledge of|"
+                           r"knowledgeable (?:of|about)|speaking on (?:the )?condition of anonymity)"
+                           r"(?:\s+(?!(?:has|have|had|is|are|was|were|will|would)\b)[\w'-]+){1,4}")
 _PASSIVE = frozenset({"been", "was", "were", "is", "are", "be", "being", "get", "got"})
 _MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials|envoy|wing|branch|arm|"
                         r"faction|office|"
@@ -145,6 +149,7 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         return False
     gap = _blank_mentions(view, mentions, mention.end, cue.start)
     gap = re.sub(r"\([^)]*\)|\s(?:--|—|–)\s.*?\s(?:--|—|–)\s", " ", gap)
+    gap = _POSTMODIFIER.sub(" ", gap)  # "three officials familiar with the discussions said"
     if gap.lstrip().startswith(","):
         last = gap.rfind(",")
         rest = gap[last + 1 :]
@@ -328,7 +333,11 @@ def _attributions(view: View, holds: list[Hold], eligible: Sequence[Mention]) ->
         if cue is None or not cue.speech or hold.how in ("coordinated", "agent") or hold not in result:
             continue
         actor = hold.mention.actor
-        if _closing(view, hold):
+        if hold.how == "according" and re.match(r"[^,;]{0,40},", view.low[hold.mention.end :]) \
+                and cue.start < 20:  # "According to the ministry, the rebels threatened ..."
+            span = (hold.mention.end, len(view.low))
+            inner = [h for h in result if h.mention.start >= span[0] and h.mention.actor is not actor]
+        elif _closing(view, hold):
             start = min(hold.mention.start, cue.start)
             span = (0, start)
             inner = [h for h in result if h.mention.end <= start and h.mention.actor is not actor and h.cue is not cue]

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .gazetteer import Actor
+from .gazetteer import Actor, load_gazetteer
 from .holder_patterns import Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
+
+if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
+    from .settings import ActorSettings
 
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s(?:al-|bin\s|de\s|van\s)?[A-Z][a-z]+(?:[-'][A-Za-z]+)?){1,3}"
 _CANDIDATE_SPEECH = r"(?:said|says|told|wrote|noted|notes|stressed|warned|argued|tweeted|added)"
@@ -291,3 +294,12 @@ def attribute_article(sentences: Iterable[str], finder: HolderFinder,
                       paragraph_starts: Iterable[bool] | None = None) -> list[Attribution]:
     """Holders for each sentence of one article, in order (see :meth:`HolderFinder.attribute_article`)."""
     return finder.attribute_article(sentences, paragraph_starts)
+
+
+def make_finder(actors: "ActorSettings") -> HolderFinder:
+    """The holder finder the ``actors`` settings describe (its gazetteer loaded and checked)."""
+    if actors.path is None:
+        raise ValueError("holder finding needs a gazetteer: actors.path is empty")
+    cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
+                actors.resolve_titles, actors.report_candidates, actors.quote_limit)
+    return HolderFinder(load_gazetteer(actors.path), cues)
