@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .gazetteer import Actor, fold_accents
-from .verbs import inflect
+from .verbs import inflect, trie_pattern
 
 # Reporting verbs that can stand before their subject: '"...," said Michael Knights'.
 INVERTING = frozenset({"say", "add", "write", "note", "explain", "insist", "declare", "continue", "conclude",
@@ -123,20 +123,23 @@ def quotation_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[
     return spans, inside
 
 
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+_LONG_WORD = re.compile(r"(?<!\S)[A-Za-z][\w'-]{3,}")
+
+
 def make_view(text: str, open_at_start: bool = False) -> View:
     """The :class:`View` of ``text``; ``open_at_start`` when a quotation runs into it."""
-    low = lower_same_length(fold_accents(text))
-    letters = [c for c in text if c.isalpha()]
-    shouting = len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    folded = fold_accents(text)
+    low = lower_same_length(folded)
+    upper, lower = len(_UPPER.findall(folded)), len(_LOWER.findall(folded))
+    shouting = upper + lower >= 12 and upper >= 0.9 * (upper + lower)
     spans, open_at_end = quotation_spans(text, open_at_start)
-    words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
+    words = _LONG_WORD.findall(folded)
     title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
     return View(text, low, shouting, tuple(spans), open_at_start, open_at_end, title_case)
 
 
-def _alternation(forms: Iterable[str]) -> str:
-    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
 
 
 class Patterns:
@@ -157,15 +160,15 @@ class Patterns:
         for caseless in ambiguous:  # "ARMY" in capitals could be either army: name neither
             del self.by_alias_caseless[caseless]
         edge = r"(?<![\w-])({})(?![\w-])"
-        self.alias_re = re.compile(edge.format(_alternation(self.by_alias))) if self.by_alias else None
-        self.alias_caseless_re = (re.compile(edge.format(_alternation(self.by_alias_caseless)), re.I)
+        self.alias_re = re.compile(edge.format(trie_pattern(self.by_alias))) if self.by_alias else None
+        self.alias_caseless_re = (re.compile(edge.format(trie_pattern(self.by_alias_caseless)), re.I)
                                   if self.by_alias_caseless else None)
         self.by_title: dict[str, list[Actor]] = {}
         for actor in self.actors:
             for title in actor.titles:
                 self.by_title.setdefault(fold_accents(title), []).append(actor)
         self.title_re = re.compile(
-            rf"\b(?:the|its|his|her|their|[a-z.]+'s)\s{_MODIFIERS}({_alternation(self.by_title)})\b"
+            rf"\b(?:the|its|his|her|their|[a-z.]+'s)\s{_MODIFIERS}({trie_pattern(self.by_title)})\b"
         ) if self.by_title else None
         self.lemma_of: dict[str, str] = {}
         for lemma in reporting_verbs:
@@ -175,7 +178,7 @@ class Patterns:
             key = " ".join(phrase.lower().split())
             if key:
                 self.lemma_of.setdefault(key, key)
-        self.cue_re = re.compile(r"\b(" + _alternation(self.lemma_of) + r")\b") if self.lemma_of else None
+        self.cue_re = re.compile(r"\b(" + trie_pattern(self.lemma_of) + r")\b") if self.lemma_of else None
 
     def mentions(self, view: View) -> list[Mention]:
         """Alias mentions, longest first at each place; a name that runs on into another
@@ -227,7 +230,7 @@ class Patterns:
             start, end = match.span()
             if view.in_quote(start) or any(m.start < end and start < m.end for m in mentions):
                 continue
-            previous = view.low[:start].split()[-1:]
+            previous = view.low[max(0, start - 40) : start].split()[-1:]
             form = " ".join(match.group().split())
             lemma = self.lemma_of[form]
             if previous and " " not in lemma and (previous[0] in _DETERMINERS or previous[0].endswith("'s")):

@@ -98,12 +98,15 @@ def _blank_mentions(view: View, mentions: Sequence[Mention], start: int, end: in
     return "".join(out)
 
 
+_LAST_WORD = re.compile(r"([\w'.-]+)\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$")
+
+
 def is_object(view: View, mention: Mention, subordinate: bool = False) -> bool:
     """A mention right after a preposition (skipping a determiner) is an object: "against
     Iran". Punctuation between breaks the link: '... dealt with," he said'. With
     ``subordinate``, "after"/"since"/"as" ... open a clause: "since Maduro took office"."""
-    prefix = view.low[: mention.start]
-    match = re.search(r"([\w'.-]+)\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$", prefix)
+    prefix = view.low[max(0, mention.start - 40) : mention.start]
+    match = _LAST_WORD.search(prefix)
     if not match or (subordinate and match.group(1) in _SUBORDINATING):
         return False
     return match.group(1) in OBJECT_PREPOSITIONS
@@ -212,7 +215,7 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
     eligible = [m for m in mentions if m.actor is not None and not view.in_speech(m.start)
                 and (id(m) in original or not is_modifier(view, m))
                 and not _GROUP_WITH_MEMBERS.match(view.text, m.end)
-                and not _NOUN_THAT.search(view.low[: m.start])]
+                and not _NOUN_THAT.search(view.low[max(0, m.start - 40) : m.start])]
     first_subject = next((m for m in eligible if not is_object(view, m)), None)
     holds = [h for h in (_hold(view, mentions, m, cues, window, first_subject) for m in eligible) if h]
     # a speech verb standing before its speaker, when no subject before it holds it
@@ -261,7 +264,7 @@ def _speaks_through(view: View, mention: Mention) -> int | None:
 
 def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Sequence[Cue], window: int,
           first_subject: Mention | None) -> Hold | None:
-    prefix = view.low[: mention.start].rstrip()
+    prefix = view.low[max(0, mention.start - 80) : mention.start].rstrip()  # enough for every rule below
     words = _words(prefix)
     for cue in cues:
         if _according(view, mention, cue, mentions):
@@ -290,7 +293,7 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
         return Hold(mention, next((c for c in cues if c.start > mention.end), None), "quoted")
     if re.match(r"\s*\(@\w+\)", after):  # a tweet's signature: "— Geoffrey Pyatt (@GeoffPyatt) July 27"
         return Hold(mention, None, "signature")
-    if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(prefix)) <= 2:
+    if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(view.low[: mention.start])) <= 2:
         return Hold(mention, None, "colon")  # "McCain on ISIS' growth: ...", "Spicer: ..."
     if words and words[-1] in _SUBORDINATING:
         pass  # "after X announced", "with X warning": the subject of a subordinate clause

@@ -72,6 +72,30 @@ def all_forms(lemmas: Iterable[str]) -> tuple[str, ...]:
 
 
 def forms_pattern(forms: Iterable[str]) -> str:
-    """A regex alternation matching any of ``forms`` as whole words (spaces match any run)."""
-    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
-    return r"\b(?:" + "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) + r")\b"
+    """A regex matching any of ``forms`` as whole words (spaces match any run)."""
+    return r"\b(?:" + trie_pattern(forms) + r")\b"
+
+
+def trie_pattern(forms: Iterable[str]) -> str:
+    """One regex matching any of ``forms``, written as a character trie (shared prefixes
+    factored out, the longer form tried first): Python's re runs it far faster than a flat
+    alternation of thousands of names. A space matches any run of whitespace."""
+    trie: dict = {}
+    for form in set(forms):
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a form ends here: the longer forms first, then this one
+            body = f"(?:{body})?"
+        return body
+
+    return build(trie) if trie else "(?!)"
+

@@ -245,3 +245,17 @@ def test_white_house_is_not_general_white_and_unknown_speakers_are_candidates(se
 def test_reasons_say_how_each_holder_was_found(finder):
     first, second = attribute_article(["Maria Lopez visited the front.", '"We hold," she said.'], finder)
     assert first.reasons == () and second.reasons == ("pronoun subject say",)
+
+
+def test_the_reporting_verbs_are_one_list_of_lemmas_with_every_inflection_generated():
+    import re
+
+    from stance.verbs import forms_pattern, inflect
+
+    verbs = settings_for().actors.reporting_verbs
+    assert settings_for().segment.attribution_verbs == verbs  # the splitter reads the same list
+    assert inflect("call on") == ("call on", "calls on", "called on", "calling on")
+    assert {"told", "telling", "wrote", "written", "denied", "pleaded"} <= {f for v in verbs for f in inflect(v)}
+    pattern = re.compile(forms_pattern(["call", "called", "called on", "calls"]))
+    assert [m.group() for m in pattern.finditer("she called  on them, calls, and called")] == \
+        ["called  on", "calls", "called"]
