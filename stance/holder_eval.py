@@ -83,7 +83,7 @@ def missed_cause(finder: HolderFinder, text: str, name: str) -> str:
             return "missing verb"
         return "other"
     if actor is not None and finder.patterns.title_re is not None and any(
-            m.group(1) in actor.titles for m in finder.patterns.title_re.finditer(outside_low)):
+            m.group("name") in actor.titles for m in finder.patterns.title_re.finditer(outside_low)):
         return "title"
     if _PRONOUN.search(outside_low):
         return "pronoun"

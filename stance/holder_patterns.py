@@ -43,9 +43,10 @@ class Mention:
     actor: Actor | None = None
     title: str = ""
     pronoun: str = ""
+    owner: str = ""  # "iran" in "Iran's foreign minister"
 
     def resolved(self, actor: Actor | None) -> "Mention":
-        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun)
+        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun, self.owner)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ class Patterns:
             for title in actor.titles:
                 self.by_title.setdefault(fold_accents(title), []).append(actor)
         self.title_re = re.compile(
-            rf"\b(?:the|its|his|her|their|[a-z.]+'s)\s{_MODIFIERS}({trie_pattern(self.by_title)})\b"
+            rf"\b(?:the|its|his|her|their|(?P<owner>[a-z.]+)'s)\s(?P<title>{_MODIFIERS}(?P<name>"
+            rf"{trie_pattern(self.by_title)}))\b"
         ) if self.by_title else None
         self.lemma_of: dict[str, str] = {}
         for lemma in reporting_verbs:
@@ -211,10 +213,10 @@ class Patterns:
             return []
         found = []
         for match in self.title_re.finditer(view.low):
-            start, end = match.span()
+            start, end = match.span("title")
             if any(m.start < end and start < m.end for m in taken):
                 continue
-            found.append(Mention(start, end, "title", title=match.group(1)))
+            found.append(Mention(match.start(), end, "title", title=match.group("name"), owner=match.group("owner") or ""))
         return found
 
     def pronouns(self, view: View) -> list[Mention]:

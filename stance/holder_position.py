@@ -60,6 +60,9 @@ _BEFORE_OTHER = frozenset({"and", "or", "&", "at", "of", "in", "from", "for", "w
 _POSTMODIFIER = re.compile(r"^\s*(?:familiar with|close to|briefed on|involved in|with (?:direct )?knowledge of|"
                            r"knowledgeable (?:of|about)|speaking on (?:the )?condition of anonymity)"
                            r"(?:\s+(?!(?:has|have|had|is|are|was|were|will|would)\b)[\w'-]+){1,4}")
+_SPECULATION = frozenset({"likely", "probably", "possibly", "might", "may", "could"})
+_NP_MODIFIERS = frozenset({"the", "a", "an", "other", "top", "senior", "some", "several", "many", "two", "three",
+                           "fellow", "both", "all"})
 _PASSIVE = frozenset({"been", "was", "were", "is", "are", "be", "being", "get", "got"})
 _MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials|envoy|wing|branch|arm|"
                         r"faction|office|"
@@ -161,7 +164,7 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         gap = rest
     gap = re.sub(r"\b(?:was|were|is|are|has been|have been)\s+quoted\s+as\s*$", " ", gap)  # "he was quoted as saying"
     words = _words(gap)
-    bare = [w for w in words if w not in ("the", "a", "an")]
+    bare = [w for w in words if w not in _NP_MODIFIERS]
     if any(w == "<m>" and (i == 0 or bare[i - 1] not in _BEFORE_OTHER) for i, w in enumerate(bare)):
         return False  # another actor stands between: it is the verb's subject, not this one
     if words[:1] == ["and"] and len(words) > 1 and words[1] != "<m>":
@@ -176,6 +179,8 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         return False
     if words and words[-1] in _PASSIVE and cue.form.endswith(("ed", "en", "wn", "ld", "id")):
         return False  # "the Pentagon had been ordered": ordered, not ordering
+    if any(w in _SPECULATION for w in words):
+        return False  # "Iran likely must weigh escalation": speculation about a position, no one's (rule 22)
     return all(w in _BETWEEN or w.endswith("ly") for w in words)
 
 
@@ -245,7 +250,7 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
     return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in _attributions(view, holds, eligible)]
 
 
-_SPEAKING_NOUN = re.compile(r"(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}?(?:spokes(?:man|woman|person|men)|campaign|"
+_SPEAKING_NOUN = re.compile(r"(?:(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,2}?|\s+)(?:spokes(?:man|woman|person|men)|campaign|"
                             r"statement|office|leadership|government|administration|delegation|cabinet|presidency|"
                             r"command|headquarters|communique)\b")
 
@@ -365,7 +370,8 @@ _EVENT = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|died
                     r"hit|struck|attacked|exploded|detonated|shot|captured|seized|arrested|destroyed|crashed|"
                     r"downed|shelled|bombed|clashed|clashes|casualties|bodies|toll|evacuated|tracked|test-fired|"
                     r"kidnapped|abducted|missing|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
-                    r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled)\b")
+                    r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled|rush\w*|moving|moved|"
+                    r"stationed|positioned|reinforc\w+)\b")
 _POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need\w*|want\w*|"
                        r"plan\w*|intend\w*|threat\w*|warn\w*|urg\w+|call\w*|demand\w*|ready|prepared|"
                        r"determined|vow\w*|promis\w+|refus\w+|reject\w*|oppos\w+|support\w*|condemn\w*|"

@@ -36,6 +36,20 @@ _CANDIDATES = (
     re.compile(rf"(?P<name>{_NAME}),?\s+(?:[^,.;]{{0,80}},\s+)?{_CANDIDATE_SPEECH}\b"),
     re.compile(rf"\baccording to (?P<name>{_NAME})"),
 )
+_GENERIC_OWNERS = frozenset({"", "country", "nation", "group", "government", "city", "state", "party", "army",
+                             "military", "organization", "organisation", "movement", "militia"})
+
+
+def _side_words(actor: Actor) -> set[str]:
+    """The stems (first four letters) of the words naming an actor's side: its name and affiliation."""
+    words = re.findall(r"[a-z]{4,}", f"{actor.name} {actor.affiliation}".lower())
+    return {w[:4] for w in words if w not in _GENERIC_OWNERS}
+
+
+def _sides_with(actor: Actor, owners: set[str]) -> bool:
+    return bool(_side_words(actor) & {o[:4] for o in owners})
+
+
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -128,7 +142,7 @@ class HolderFinder:
         resolved = list(mentions)
         if self.cues.resolve_titles:
             for mention in self.patterns.titles(view, mentions):
-                actor = memory.nearest(lambda a, t=mention.title: t in a.titles)
+                actor = self._title_actor(mention)
                 if actor is not None:
                     resolved.append(mention.resolved(actor))
         if not self.cues.resolve_pronouns:
@@ -155,6 +169,17 @@ class HolderFinder:
             if actor is not None:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
+
+    def _title_actor(self, mention: Mention) -> Actor | None:
+        """The actor a title means: the nearest earlier one with that title, of the owner's side
+        when one is named; with none earlier, the only actor with that title on the named
+        owner's side ("Iran's foreign minister" -> the Iranian foreign minister)."""
+        owner = mention.owner if mention.owner not in _GENERIC_OWNERS else ""
+        fits = [a for a in self.patterns.by_title.get(mention.title, ()) if not owner or _sides_with(a, {owner})]
+        actor = self.memory.nearest(lambda a: a in fits)
+        if actor is None and owner and len(fits) == 1:
+            actor = fits[0]
+        return actor
 
     def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], set[int], bool]:
         """The sentence's own holders with how each was found, its mentions, which of them
