@@ -103,12 +103,19 @@ def lower_same_length(text: str) -> str:
     return low if len(low) == len(text) else "".join(c.lower()[0] for c in text)
 
 
+_CLOSING_MARK = re.compile(r"[\w,.!?]\"(?=\s|$|[,;:)])")
+
+
 def quotation_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int, int]], bool]:
     """Spans of ``text`` inside double quotation marks (straight quotes, or ``...'' in old wire
     copy), marks included; a quotation still open at the start or end runs to that edge.
-    Returns the spans and whether a quotation is open at the end."""
+    Returns the spans and whether a quotation is open at the end. A lone mark that can only
+    close ('... bloodshed," Peskov said.') means the sentence starts inside a quotation."""
     marks = [(m.start(), m.end(), m.group()) for m in re.finditer(r"``|''|\"", text)]
     spans: list[tuple[int, int]] = []
+    straight = [m for m in marks if m[2] == '"']
+    if not open_at_start and len(straight) % 2 and _CLOSING_MARK.match(text, straight[0][0] - 1):
+        open_at_start = True
     inside, start = open_at_start, -1
     for mark_start, mark_end, mark in marks:
         opening = mark == "``" or (mark == '"' and not inside)

@@ -50,6 +50,7 @@ def _sides_with(actor: Actor, owners: set[str]) -> bool:
     return bool(_side_words(actor) & {o[:4] for o in owners})
 
 
+_PLURAL = re.compile(r"[^s]s\b|\)$")  # "officials", "the Houthis": what "they" may stand for in its own sentence
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -89,7 +90,8 @@ class ArticleMemory:
     """What one article has said so far: antecedents for back-references, the previous
     sentence's holders, and the quotation that may be running on."""
 
-    antecedents: list[tuple[int, int, Actor, bool]] = field(default_factory=list)  # (sentence, start, actor, holder)
+    # (sentence, start, actor, holder, modifier): names met outside quotations
+    antecedents: list[tuple[int, int, Actor, bool, bool]] = field(default_factory=list)
     sentence: int = 0
     previous_holders: tuple[str, ...] = ()
     quote_open: bool = False           # a quotation is open where the previous sentence ended
@@ -98,21 +100,23 @@ class ArticleMemory:
 
     def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
         for i, mention in enumerate(mentions):
-            if mention.actor is None or view.in_speech(mention.start) or is_modifier(view, mention):
+            if mention.actor is None or view.in_speech(mention.start):
                 continue
-            self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders))
+            self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
+                                     is_modifier(view, mention)))
 
-    def nearest(self, fits, reach: int = _RECENT_SENTENCES) -> Actor | None:
+    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False) -> Actor | None:
         """The antecedent a back-reference means: in the most recent sentence (at most
         ``reach`` back) that has a fitting actor, a holder before a mere mention, the earlier
-        before the later."""
+        before the later. A name used as a modifier ("White's memo") counts only with
+        ``modifiers`` (for titles: "the memo"), never for a pronoun."""
         best, best_key = None, None
-        for sentence, start, actor, holder in reversed(self.antecedents):
+        for sentence, start, actor, holder, modifier in reversed(self.antecedents):
             if sentence < self.sentence - reach:
                 break
             if best_key is not None and sentence < best_key[0]:
                 break
-            if not fits(actor):
+            if (modifier and not modifiers) or not fits(actor):
                 continue
             key = (sentence, holder, -start)
             if best_key is None or key > best_key:
@@ -160,7 +164,8 @@ class HolderFinder:
             earlier = [m for m in mentions if m.end <= mention.start and m.actor is not None
                        and not view.in_speech(m.start) and not is_modifier(view, m)
                        and not is_object(view, m, subordinate=True) and pronoun_fits(pronoun, m.actor)
-                       and (not closing or len(view.low[: m.start].split()) <= 3)]
+                       and (not closing or len(view.low[: m.start].split()) <= 3)
+                       and (pronoun != "they" or _PLURAL.search(view.text[m.start : m.end]))]
             if earlier:  # "Trump has yet to decide if he will approve"; "X called it ..., he said"
                 actor = earlier[0].actor
             else:  # '..., he said': the speaker the article is following
@@ -176,7 +181,7 @@ class HolderFinder:
         owner's side ("Iran's foreign minister" -> the Iranian foreign minister)."""
         owner = mention.owner if mention.owner not in _GENERIC_OWNERS else ""
         fits = [a for a in self.patterns.by_title.get(mention.title, ()) if not owner or _sides_with(a, {owner})]
-        actor = self.memory.nearest(lambda a: a in fits)
+        actor = self.memory.nearest(lambda a: a in fits, modifiers=True)
         if actor is None and owner and len(fits) == 1:
             actor = fits[0]
         return actor
