@@ -131,6 +131,13 @@ def quotation_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[
     return spans, inside
 
 
+_NOUN_SUBJECT = re.compile(r"\s+(?:is|are|was|were|do|does|did|have|has|had|could|can|will|would|may|might|must|"
+                           r"should|remain|remains|appear|appears|seem|seems)\b")
+# verbs whose forms are also nouns ("the ISIS claims do not ..."; but "X says is" stays a verb)
+_ALSO_NOUNS = frozenset({"claim", "report", "charge", "plan", "order", "demand", "call", "comment", "question",
+                         "protest", "appeal", "offer", "request", "post", "issue", "support", "pledge", "promise",
+                         "vow", "signal", "counter", "lobby", "release", "statement", "tweet"})
+_NAME_GOES_ON = re.compile(r"'?\s[A-Z][a-z]")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
 _LONG_WORD = re.compile(r"(?<!\S)[A-Za-z][\w'-]{3,}")
@@ -209,10 +216,9 @@ class Patterns:
         return found
 
     def _runs_on(self, view: View, end: int) -> bool:
-        following = re.match(r"'?\s([A-Z][a-z]+)", view.text[end:])
-        if not following:
-            return False
-        return following.group(1).lower() not in self.lemma_of and not view.title_case
+        # mid-sentence, a capitalised word right after a name continues it ("White House",
+        # "Washington Post"); verbs are capitalised only in Title Case headlines
+        return bool(_NAME_GOES_ON.match(view.text, end)) and not view.title_case
 
     def titles(self, view: View, taken: Sequence[Mention]) -> list[Mention]:
         """Title references not inside an alias mention: "the general", "the four-term congressman"."""
@@ -247,6 +253,8 @@ class Patterns:
             if view.text[start].isupper() and previous and not view.shouting and not view.title_case \
                     and previous[0][-1:].isalnum():
                 continue  # part of a name: "United States", "Secretary of State"
+            if lemma in _ALSO_NOUNS and _NOUN_SUBJECT.match(view.low, end):
+                continue  # a noun that is itself the subject: "the ISIS claims do not make clear"
             found.append(Cue(start, end, lemma, form))
         return found
 
