@@ -51,12 +51,16 @@ _BETWEEN = frozenset({
     "their", "own", "meanwhile", "however", "instead", "however,", "officials", "<m>", "have", "who", "which",
     "reportedly", "repeatedly", "publicly", "privately", "previously", "recently", "strongly", "to", "yet",
     "recent", "days", "weeks", "months", "years", "past", "early", "late", "ago", "two", "three", "several",
+    "delivered", "released", "published", "issued", "aired", "broadcast", "elsewhere", "nevertheless", "though",
+    "nonetheless", "separately", "together", "themselves", "himself", "herself", "itself", "jointly",
 })
 _AUXILIARIES = frozenset({"has", "have", "had", "is", "are", "was", "were", "will", "would", "should", "can",
                           "could", "may", "might", "must", "do", "does", "did"})
 # an actor inside the subject's own phrase: "Pompeo and O'Brien", "a spokesman at the Pentagon"
 _BEFORE_OTHER = frozenset({"and", "or", "&", "at", "of", "in", "from", "for", "with", "on"})
 # what may follow an unnamed source before its verb: "officials familiar with the talks said"
+_APPOSITION = re.compile(r"(?:who|which|whose|whom|a|an|the|one|its|his|her|their|\w+ed|\w+en|sent|known|held)\b")
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s?){1,3}")
 _POSTMODIFIER = re.compile(r"^\s*(?:familiar with|close to|briefed on|involved in|with (?:direct )?knowledge of|"
                            r"knowledgeable (?:of|about)|speaking on (?:the )?condition of anonymity)"
                            r"(?:\s+(?!(?:has|have|had|is|are|was|were|will|would)\b)[\w'-]+){1,4}")
@@ -67,7 +71,8 @@ _PASSIVE = frozenset({"been", "was", "were", "is", "are", "be", "being", "get", 
 _MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials|envoy|wing|branch|arm|"
                         r"faction|office|"
                         r"ambassador|minister|leader|leaders|commander|member|members|source|sources|militants|"
-                        r"fighters) (?:for|from|of)(?: the)?$|(?:some|those|many|others|officials) in"
+                        r"fighters|soldiers|troops|officers|personnel) (?:for|from|of|with)(?: the)?$|"
+                        r"(?:some|those|many|others|officials) in"
                         r"(?: the)?$")
 _GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
@@ -149,11 +154,14 @@ _ROLE_NOUNS = frozenset({
 _MODIFIED = frozenset({"order", "call", "approach", "supporters"})
 
 
-def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, cue: Cue, window: int) -> bool:
+def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, cue: Cue, window: int,
+                    cues: Sequence[Cue] = ()) -> bool:
     """Is the text between ``mention`` and ``cue`` what may stand between a subject and its verb?"""
     if len(_words(view.low[mention.end : cue.start])) > window:
         return False
-    gap = _blank_mentions(view, mentions, mention.end, cue.start)
+    place = _OF_PLACE.match(view.text, mention.end)  # "Senator Amy Klobuchar of Minnesota called on"
+    start = place.end() if place and place.end() <= cue.start else mention.end
+    gap = _blank_mentions(view, mentions, start, cue.start)
     gap = re.sub(r"\([^)]*\)|\s(?:--|—|–)\s.*?\s(?:--|—|–)\s", " ", gap)
     gap = _POSTMODIFIER.sub(" ", gap)  # "three officials familiar with the discussions said"
     if gap.lstrip().startswith(","):
@@ -161,6 +169,9 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         rest = gap[last + 1 :]
         if '"' in gap[:last] or ";" in gap[:last]:
             return False
+        inserted = gap[: last].lstrip(" ,")
+        if any(mention.end < c.start < cue.start for c in cues) and not _APPOSITION.match(inserted):
+            return False  # '..., X said Monday, underscoring': a clause of its own, not an apposition
         gap = rest
     gap = re.sub(r"\b(?:was|were|is|are|has been|have been)\s+quoted\s+as\s*$", " ", gap)  # "he was quoted as saying"
     words = _words(gap)
@@ -252,7 +263,7 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
 
 _SPEAKING_NOUN = re.compile(r"(?:(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,2}?|\s+)(?:spokes(?:man|woman|person|men)|campaign|"
                             r"statement|office|leadership|government|administration|delegation|cabinet|presidency|"
-                            r"command|headquarters|communique)\b")
+                            r"command|headquarters|communique|newspaper|agency)\b")
 
 
 def _speaks_through(view: View, mention: Mention) -> int | None:
@@ -300,7 +311,8 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
         return Hold(mention, None, "signature")
     if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(view.low[: mention.start])) <= 2:
         return Hold(mention, None, "colon")  # "McCain on ISIS' growth: ...", "Spicer: ..."
-    if words and words[-1] in _SUBORDINATING:
+    subordinate = words[-1] if words and words[-1] in _SUBORDINATING else ""
+    if subordinate:
         pass  # "after X announced", "with X warning": the subject of a subordinate clause
     elif is_object(view, mention):
         if not re.match(r"\s*,\s*(?:who|which)\b", after):
@@ -308,7 +320,8 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
     for cue in cues:
         if cue.start < mention.end or cue.lemma == "according to":
             continue
-        if _subject_gap_ok(view, mentions, mention, cue, window):
+        if _subject_gap_ok(view, mentions, mention, cue, window, cues) and \
+                not (subordinate == "with" and "," in view.low[mention.end : cue.start]):
             return Hold(mention, cue, "subject")
         if cue.participle and mention is first_subject and _PARTICIPLE_AFTER.search(view.low[: cue.start]):
             return Hold(mention, cue, "participle")  # "Russia reacted angrily ..., calling for ..."
@@ -369,7 +382,7 @@ def _attributions(view: View, holds: list[Hold], eligible: Sequence[Mention]) ->
 _EVENT = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|died|dead|fired|launched|landed|flew|"
                     r"hit|struck|attacked|exploded|detonated|shot|captured|seized|arrested|destroyed|crashed|"
                     r"downed|shelled|bombed|clashed|clashes|casualties|bodies|toll|evacuated|tracked|test-fired|"
-                    r"kidnapped|abducted|missing|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
+                    r"kidnapped|abducted|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
                     r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled|rush\w*|moving|moved|"
                     r"stationed|positioned|reinforc\w+)\b")
 _POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need\w*|want\w*|"
@@ -386,8 +399,6 @@ def relays_fact(clause: str) -> bool:
     """Does a reported clause (lower-case) tell an event and nothing anyone thinks, wants or
     threatens: "30 people were killed in the strikes"?"""
     return bool(_EVENT.search(clause)) and not _POSITION.search(clause)
-
-
 
 
 def _closing(view: View, hold: Hold) -> bool:
