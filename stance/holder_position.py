@@ -1,21 +1,27 @@
 """The position rule: which mentions of a sentence hold the position it reports (SPEC 3).
 
 A pure function of one sentence's :class:`~stance.holder_patterns.View`, its resolved
-mentions and its cues; the article's memory (pronouns, running quotations) lives in
+mentions and its cues; the article's memory (pronouns, titles, running quotations) lives in
 :mod:`stance.holders`. A mention holds when it stands where a holder stands:
 
-- the subject of a cue: before it, separated only by an apposition or relative clause
-  between commas, auxiliaries, adverbs and time phrases ("Iran has repeatedly warned",
-  "Esper, who took office in July, said", '"...," he said');
+- the subject of a cue: before it, with only an apposition or relative clause between
+  commas, auxiliaries, adverbs and time phrases between ("Iran has repeatedly warned",
+  "Esper, who took office in July, said", '"...," he said', "three officials familiar with
+  the talks said"), also in a subordinate clause ("after X told reporters", "with X
+  warning", "a challenge to X, who has vowed");
 - after an inverted speech verb ('"...," said Navy Capt. H.B. Le'), after "according to",
-  after "by" following a cue ("were pushed by Pompeo"), or as the organisation of "a
-  spokesman for" / "some in";
+  after "by" following a cue ("were pushed by Pompeo"), as the source of a statement ("a
+  statement by X", "drew an angry response from X"), as the organisation of "a spokesman
+  for" / "some in" / "X spokesman", at the head of a headline quotation ("McCain: ...");
 - coordinated with a holder ("Pompeo and O'Brien have been pushing").
 
 Not where an object, a possessive or a modifier stands ("against Iran", "Trump's plan",
-"the Trump administration's"), nor inside a quotation. A source whose speech verb only
-relays another holder's position ("the Pentagon ordered X, officials said"; "the White
-House said Obama reiterated ...") is a conduit and is dropped.
+"US officials"), nor inside a quotation, nor in speculation ("Iran likely must weigh").
+Sources: a closing attribution whose main clause holds another actor's position is a
+conduit ("The Pentagon ordered X, officials said" -> the Pentagon), so is a source whose
+clause only tells an event ("30 people were killed, the army said" -> no holder); a person
+reporting what their side will do holds it themselves ("Haley said the United States would
+propose sanctions" -> Haley).
 """
 
 from __future__ import annotations
@@ -87,7 +93,7 @@ class Hold:
 
     mention: Mention
     cue: Cue | None
-    how: str  # "subject", "inverted", "according", "agent", "member", "participle", "coordinated"
+    how: str  # subject, inverted, according, agent, source, member, participle, quoted, colon, signature, coordinated
 
 
 def _words(text: str) -> list[str]:

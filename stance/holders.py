@@ -285,14 +285,10 @@ def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit
     """For each sentence, whether it continues a quotation left open by the sentence before:
     in the same paragraph, or in a new paragraph that opens with a quotation mark (news style).
     A mark that nothing closes within ``limit`` sentences is a stray, not a running quotation."""
-    open_after = []
+    open_after = []  # is a quotation open where each sentence ends?
     state = False
     for text, new_paragraph in zip(texts, paragraph_starts):
-        reopened = new_paragraph and state and text.startswith(('"', "``"))
-        inside = state and not new_paragraph
-        _, state = quotation_spans(text, inside)
-        if new_paragraph and not reopened and not inside:
-            pass
+        _, state = quotation_spans(text, state and not new_paragraph)  # a new paragraph reopens with its own mark
         open_after.append(state)
     carried = [False] * len(texts)
     for i in range(1, len(texts)):
