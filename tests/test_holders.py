@@ -259,3 +259,15 @@ def test_the_reporting_verbs_are_one_list_of_lemmas_with_every_inflection_genera
     pattern = re.compile(forms_pattern(["call", "called", "called on", "calls"]))
     assert [m.group() for m in pattern.finditer("she called  on them, calls, and called")] == \
         ["called  on", "calls", "called"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("actors.quote_limit=-1", r"config: actors\.quote_limit=-1: expected"),
+    ("actors.reporting_verbs=[]", r"config: actors\.reporting_verbs=\[\]: expected a non-empty list"),
+    ("actors.phrases=[according to, 3]", r"config: actors\.phrases=.*: expected a list of non-empty texts"),
+])
+def test_holder_settings_are_checked_at_the_edge(override, message):
+    from stance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        settings_for(override)
