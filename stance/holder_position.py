@@ -304,9 +304,13 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
         if said is not None:  # "a statement from the ministry said ...": the statement speaks
             return Hold(mention, said, "member")
         return Hold(mention, Cue(source.start(1), source.end(1), source.group(1), source.group(1)), "source")
-    if _MEMBER_OF.search(prefix):
+    member = _MEMBER_OF.search(prefix)
+    if member:  # "a spokesman for the NSC declined", "soldiers with the 101st Airborne said"
+        before = view.text[max(0, mention.start - 80) : mention.start].rstrip()
+        if re.search(r"[A-Z][\w.'-]*,\s*(?:the|a|an)?\s*(?:[\w-]+\s+){0,3}\S+\s+\S+(?:\s+the)?$", before):
+            return None  # "Ali Khamenei, the supreme leader of Iran, called": the person speaks
         for cue in cues:
-            if cue.start >= mention.end and len(_words(view.low[mention.end : cue.start])) <= window:
+            if cue.start >= mention.end and _subject_gap_ok(view, mentions, mention, cue, window, cues):
                 return Hold(mention, cue, "member")
         return None
     after = view.low[mention.end :]
