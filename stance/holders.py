@@ -7,7 +7,8 @@ the article's memory across sentences:
 - back-references: a title ("the general") or a subject pronoun ('"...," he said', "In a
   statement, she warned") resolves to the nearest fitting actor met earlier in the article,
   not counting names inside quotations or used as modifiers; "they" takes the previous
-  sentence's several holders;
+  sentence's several holders; a sentence opening with "He"/"She" right after a sentence
+  whose one holder is that person keeps following them ("He also saw ...");
 - running quotations: a quotation that runs over several sentences (within a paragraph, or
   into a paragraph that opens with a quotation mark) keeps its speaker in each of them, up
   to ``Cues.quote_limit`` sentences, and a speaker named only where it closes is given to
@@ -51,6 +52,7 @@ def _sides_with(actor: Actor, owners: set[str]) -> bool:
 
 
 _PLURAL = re.compile(r"[^s]s\b|\)$")  # "officials", "the Houthis": what "they" may stand for in its own sentence
+_INITIAL_PRONOUN = re.compile(r"(?:(?:But|And|Still|Yet|Even so|However|Later|Instead),?\s+)?(He|She)\b")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -218,6 +220,8 @@ class HolderFinder:
         stripped = sentence.strip()
         view = make_view(stripped, open_at_start=open_at_start)
         own, mentions, holding, has_cue = self._holders(view)
+        if not own and self.cues.resolve_pronouns:
+            own = self._speaker_goes_on(view)
         found = list(own)
         wholly_quoted = bool(view.quoted) and not re.search(r"\w", view.outside_quotes())
         opens_with_mark = stripped.startswith(('"', "``"))
@@ -241,6 +245,16 @@ class HolderFinder:
         memory.sentence += 1
         attribution = Attribution(tuple(n for n, _ in found), tuple(candidates), tuple(r for _, r in found))
         return _Step(attribution, bool(own), running, waits)
+
+    def _speaker_goes_on(self, view: View) -> list[tuple[str, str]]:
+        """'He also saw ...' right after a sentence whose one holder is that person: the article
+        keeps following its speaker, whatever the verb."""
+        first = _INITIAL_PRONOUN.match(view.text)
+        previous = [a for a in self.actors if a.name in self.memory.previous_holders] \
+            if len(self.memory.previous_holders) == 1 else []
+        if first and previous and pronoun_fits(first.group(1).lower(), previous[0]):
+            return [(previous[0].name, "pronoun initial")]
+        return []
 
     def _candidates(self, view: View, mentions: Sequence[Mention]) -> list[str]:
         covered = [(m.start, m.end) for m in mentions]

@@ -112,6 +112,13 @@ def test_he_and_she_skip_actors_of_the_other_gender_and_they_takes_several_holde
         [["Maria Lopez", "Tom Baker"], ["Maria Lopez", "Tom Baker"]]
 
 
+def test_a_sentence_opening_with_he_or_she_keeps_following_the_speaker(finder):
+    assert holders(finder, "Maria Lopez said the talks had failed.", "She also met the envoy in private.") == \
+        [["Maria Lopez"], ["Maria Lopez"]]
+    assert holders(finder, "Maria Lopez and Tom Baker said the talks had failed.", "He also met the envoy.")[1] == []
+    assert holders(finder, "The talks failed.", "She also met the envoy in private.")[1] == []
+
+
 def test_back_references_never_cross_articles(finder):
     attribute_article(["Tom Baker said the threat remains high."], finder)
     assert holders(finder, "He warned of more attacks.") == [[]]
