@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from .clean import CleanOptions, clean
 from .corpus import Article
-from .gazetteer import load_gazetteer
-from .holders import Cues, HolderFinder, attribute_article
+from .holders import HolderFinder, attribute_article, make_finder
 from .segment import Segmenter, Sentence, make_segmenter, segment
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
@@ -51,9 +50,17 @@ class Analyzer:
         sentences = self.sentences(article)
         if self.finder is None:
             raise ValueError("this analyzer was built without a gazetteer")
-        attributions = attribute_article([s.text for s in sentences], self.finder)
+        attributions = attribute_article([s.text for s in sentences], self.finder,
+                                         paragraph_starts(article.text, sentences))
         return [AnalysedSentence(article, s.sent_idx, s.id, s.start, s.end, s.text, a.holders, a.candidates)
                 for s, a in zip(sentences, attributions)]
+
+
+def paragraph_starts(raw: str, sentences: list[Sentence]) -> list[bool]:
+    """Whether each sentence opens a paragraph (a line break in the raw text before it):
+    running quotations follow news style across paragraphs."""
+    ends = [0] + [s.end for s in sentences[:-1]]
+    return [i == 0 or "\n" in raw[end : s.start] for i, (end, s) in enumerate(zip(ends, sentences))]
 
 
 def build_analyzer(options: CleanOptions, segment_settings: "SegmentSettings",
@@ -63,7 +70,5 @@ def build_analyzer(options: CleanOptions, segment_settings: "SegmentSettings",
                                segment_settings.attribution_verbs)
     finder = None
     if actors is not None and actors.path is not None:
-        cues = Cues(actors.cues, actors.window, actors.resolve_pronouns, actors.resolve_titles,
-                    actors.report_candidates)
-        finder = HolderFinder(load_gazetteer(actors.path), cues)
+        finder = make_finder(actors)
     return Analyzer(options, segmenter, finder)

@@ -1,237 +1,345 @@
 """Stance holders: who, in a sentence, is reported as taking a position (SPEC section 3).
 
-A mention of an actor counts as a holder only in a holder's position: the subject of a
-speech or stance cue ("Pompeo and O'Brien have been pushing for ..."), the agent after
-"by" / "according to", or the speaker after an inverted "said". Title references ("the
-commander") and sentence-initial pronouns resolve to the nearest fitting actor earlier in
-the same article. Capitalised speakers the gazetteer lacks come back as candidates.
+Three parts: :mod:`stance.holder_patterns` finds mentions and cues, :mod:`stance.holder_position`
+decides from one sentence which mentions stand where a holder stands, and this module keeps
+the article's memory across sentences:
+
+- back-references: a title ("the general") or a subject pronoun ('"...," he said', "In a
+  statement, she warned") resolves to the nearest fitting actor met earlier in the article,
+  not counting names inside quotations or used as modifiers; "they" takes the previous
+  sentence's several holders; a sentence opening with "He"/"She" right after a sentence
+  whose one holder is that person keeps following them ("He also saw ...");
+- running quotations: a quotation that runs over several sentences (within a paragraph, or
+  into a paragraph that opens with a quotation mark) keeps its speaker in each of them, up
+  to ``Cues.quote_limit`` sentences, and a speaker named only where it closes is given to
+  its earlier sentences; names inside it are not holders.
+
+Capitalised speakers the gazetteer lacks come back as candidates, so a user can add them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .gazetteer import Actor
+from .gazetteer import Actor, load_gazetteer
+from .holder_patterns import Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
+from .holder_position import is_modifier, is_object, position_holders
 
-# A preposition right before a mention makes it an object ("against Iran"), not a holder.
-_OBJECT_PREPOSITIONS = {
-    "against", "on", "toward", "towards", "with", "of", "to", "from", "at", "for", "in", "into",
-    "over", "about", "between", "like", "than", "upon", "via", "after", "before", "behind",
-    "through", "across", "within", "inside", "near", "under", "amid", "despite", "beyond",
-}
-_DETERMINERS = {"a", "an", "the", "its", "their", "his", "her", "our"}
-_PASSIVE = {"been", "was", "were", "is", "are", "be", "being"}
-# "A spokesman for the NSC declined", "Some in the Pentagon ... are wary": the
-# organisation after these words speaks, although a preposition precedes it.
-_MEMBER_OF = re.compile(r"(?:spokes(?:man|woman|person)|representative|official|officials) for(?: the)?$"
-                        r"|(?:some|those|many|others|officials) in(?: the)?$")
-_GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
-_COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
-_INVERTED = {"said", "added", "noted", "wrote", "says"}
-_SPEECH = {"said", "says", "say", "told", "tells", "wrote", "noted", "notes", "added", "informed",
-           "warned", "threatened", "stressed", "tweeted", "said in a statement"}
-_PRONOUNS = {"He": "person", "She": "person", "They": "organization"}
-_TOKEN = re.compile(r"\S+")
+if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
+    from .settings import ActorSettings
+
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s(?:al-|bin\s|de\s|van\s)?[A-Z][a-z]+(?:[-'][A-Za-z]+)?){1,3}"
+_CANDIDATE_SPEECH = r"(?:said|says|told|wrote|noted|notes|stressed|warned|argued|tweeted|added)"
+_CANDIDATES = (
+    re.compile(rf"\b{_CANDIDATE_SPEECH},?\s+(?P<name>{_NAME})"),
+    re.compile(rf"(?P<name>{_NAME}),?\s+(?:[^,.;]{{0,80}},\s+)?{_CANDIDATE_SPEECH}\b"),
+    re.compile(rf"\baccording to (?P<name>{_NAME})"),
+)
+_GENERIC_OWNERS = frozenset({"", "country", "nation", "group", "government", "city", "state", "party", "army",
+                             "military", "organization", "organisation", "movement", "militia"})
 
 
-def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
-    """Spans between pairs of straight double quotes (cleaning normalised curly ones)."""
-    marks = [i for i, ch in enumerate(sentence) if ch == '"']
-    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+def _side_words(actor: Actor) -> set[str]:
+    """The stems (first four letters) of the words naming an actor's side: its name and affiliation."""
+    words = re.findall(r"[a-z]{4,}", f"{actor.name} {actor.affiliation}".lower())
+    return {w[:4] for w in words if w not in _GENERIC_OWNERS}
+
+
+def _sides_with(actor: Actor, owners: set[str]) -> bool:
+    return bool(_side_words(actor) & {o[:4] for o in owners})
+
+
+_PLURAL = re.compile(r"[^s]s\b|\)$")  # "officials", "the Houthis": what "they" may stand for in its own sentence
+_INITIAL_PRONOUN = re.compile(r"(?:(?:But|And|Still|Yet|Even so|However|Later|Instead),?\s+)?(He|She)\b")
+_RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
+GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
+_GROUP_ACTOR = Actor(GROUP, "organization", ())
 
 
 @dataclass(frozen=True)
 class Attribution:
-    """The holders a sentence attributes a position to, plus unknown speakers."""
+    """The holders a sentence attributes a position to, plus unknown speakers. ``reasons``
+    says, for each holder, how it was found ("alias subject say", "pronoun inverted say",
+    "quotation" ...): holder scoring sorts errors by cause with it."""
 
     holders: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Cues:
-    """Words that mark a position being reported, and how far they reach."""
+    """What marks a position being reported, and how the finder uses the article's memory.
 
-    verbs: tuple[str, ...]
+    ``reporting_verbs`` are lemmas (every inflection is generated, :mod:`stance.verbs`);
+    ``phrases`` are cues that are not verbs ("according to", "wary"); ``window`` is how many
+    words may stand between a subject and its cue; ``quote_limit`` caps how many sentences a
+    running quotation carries its speaker."""
+
+    reporting_verbs: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
     window: int = 20
     resolve_pronouns: bool = True
     resolve_titles: bool = True
     report_candidates: bool = True
-
-
-@dataclass(frozen=True)
-class _Mention:
-    actor: Actor
-    start: int
-    end: int
-    direct: bool = True  # False for a title or pronoun back-reference
+    quote_limit: int = 6
 
 
 @dataclass
-class HolderFinder:
-    """Finds holders sentence by sentence through one article (it keeps the article's
-    recent mentions for back-references; call :meth:`new_article` between articles)."""
+class ArticleMemory:
+    """What one article has said so far: antecedents for back-references, the previous
+    sentence's holders, and the quotation that may be running on."""
 
-    actors: Sequence[Actor]
-    cues: Cues
-    _last_seen: dict[str, int] = field(default_factory=dict, init=False)
-    _position: int = field(default=0, init=False)
-    _last_holders: tuple[str, ...] = field(default=(), init=False)
+    # (sentence, start, actor, holder, modifier): names met outside quotations
+    antecedents: list[tuple[int, int, Actor, bool, bool]] = field(default_factory=list)
+    sentence: int = 0
+    previous_holders: tuple[str, ...] = ()
+    quote_open: bool = False           # a quotation is open where the previous sentence ended
+    quote_speaker: tuple[str, ...] = ()
+    quote_run: int = 0                 # sentences the running quotation has carried its speaker
 
-    def __post_init__(self) -> None:
-        by_alias = {alias: actor for actor in self.actors for alias in actor.aliases}
-        ordered = sorted(by_alias, key=len, reverse=True)
-        self._by_alias = by_alias
-        self._alias_re = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w-])(?!'?\s[A-Z][a-z])"
-        ) if ordered else None
-        titles = {t: None for actor in self.actors for t in actor.titles}
-        self._title_re = re.compile(
-            r"\b[Tt]he (" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) + r")\b", re.I
-        ) if titles else None
-        verbs = sorted(self.cues.verbs, key=len, reverse=True)
-        self._cue_re = re.compile(r"\b(" + "|".join(re.escape(v) for v in verbs) + r")\b", re.I)
-        speech = r"(?:said|says|told|wrote|noted|notes|stressed|warned|argued|tweeted|added)"
-        self._candidate_res = [
-            re.compile(rf"\b{speech},?\s+(?P<name>{_NAME})"),
-            re.compile(rf"(?P<name>{_NAME}),?\s+(?:[^,.;]{{0,80}},\s+)?{speech}\b"),
-            re.compile(rf"\baccording to (?P<name>{_NAME})"),
-        ]
+    def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
+        for i, mention in enumerate(mentions):
+            if mention.actor is None or view.in_speech(mention.start):
+                continue
+            self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
+                                     is_modifier(view, mention)))
 
-    def new_article(self) -> None:
-        """Forget back-reference history: titles and pronouns never cross articles."""
-        self._last_seen.clear()
-        self._position = 0
-        self._last_holders = ()
-
-    @staticmethod
-    def _continues_quote(sentence: str, cue_spans: list[tuple[int, int]]) -> bool:
-        """A sentence that is all quotation with no cue outside it (the speaker's next
-        sentence: '"We will hold them accountable."') keeps the previous speaker."""
-        stripped = sentence.strip()
-        if not stripped.startswith('"'):
-            return False
-        quoted = _quoted_spans(stripped)
-        outside = stripped
-        for start, end in reversed(quoted):
-            outside = outside[:start] + outside[end + 1:]
-        return not re.search(r"\w", outside) or (not quoted and not cue_spans)
-
-    def _nearest(self, test) -> Actor | None:
-        best = None
-        for actor in self.actors:
-            seen = self._last_seen.get(actor.name)
-            if seen is not None and test(actor) and (best is None or seen > self._last_seen[best.name]):
-                best = actor
+    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False) -> Actor | None:
+        """The antecedent a back-reference means: in the most recent sentence (at most
+        ``reach`` back) that has a fitting actor, a holder before a mere mention, the earlier
+        before the later. A name used as a modifier ("White's memo") counts only with
+        ``modifiers`` (for titles: "the memo"), never for a pronoun."""
+        best, best_key = None, None
+        for sentence, start, actor, holder, modifier in reversed(self.antecedents):
+            if sentence < self.sentence - reach:
+                break
+            if best_key is not None and sentence < best_key[0]:
+                break
+            if (modifier and not modifiers) or not fits(actor):
+                continue
+            key = (sentence, holder, -start)
+            if best_key is None or key > best_key:
+                best, best_key = actor, key
         return best
 
-    def _mentions(self, sentence: str) -> list[_Mention]:
-        mentions: list[_Mention] = []
-        if self._alias_re:
-            for m in self._alias_re.finditer(sentence):
-                mentions.append(_Mention(self._by_alias[m.group(1)], m.start(), m.end()))
-        taken = [(m.start, m.end) for m in mentions]
-        if self.cues.resolve_titles and self._title_re:
-            for m in self._title_re.finditer(sentence):
-                if any(s <= m.start() < e or s < m.end() <= e for s, e in taken):
-                    continue
-                title = m.group(1).lower()
-                actor = self._nearest(lambda a: title in a.titles)
-                if actor:
-                    mentions.append(_Mention(actor, m.start(), m.end(), direct=False))
-        if self.cues.resolve_pronouns:
-            first = sentence.split(maxsplit=1)[0] if sentence.strip() else ""
-            kind = _PRONOUNS.get(first)
-            if kind:
-                actor = self._nearest(lambda a: a.kind == kind)
-                if actor:
-                    start = sentence.index(first)
-                    mentions.append(_Mention(actor, start, start + len(first), direct=False))
-        return sorted(mentions, key=lambda m: m.start)
 
-    def _is_holder(self, sentence: str, mention: _Mention, cue_spans: list[tuple[int, int]],
-                   holder_ends: list[int]) -> bool:
-        """Is this mention in a holder's position relative to some cue? (see module doc)"""
-        if any(qs < mention.start < qe for qs, qe in _quoted_spans(sentence)):
-            return False  # a name inside a quotation is what a speaker talks about
-        if sentence[mention.end : mention.end + 2] in ("'s", "' "):
-            return False  # possessive: "General White's memo" -- the memo is the subject
-        if _GROUP_WITH_MEMBERS.match(sentence, mention.end):
-            return False  # "senior officials, including Pompeo and O'Brien": the members hold it
-        prefix = sentence[: mention.start].lower().rstrip()
-        words = [w.strip(",;:") for w in prefix.split()]
-        if prefix.endswith("according to"):
-            return True
-        if _MEMBER_OF.search(prefix):
-            return any(cs >= mention.end and len(_TOKEN.findall(sentence[mention.end:cs])) <= self.cues.window
-                       for cs, _ in cue_spans)
-        if words and words[-1] == "by":  # agent of a cue: "were pushed by Pompeo", "ordered, by Pompeo"
-            return len(words) > 1 and any(prefix[: -2].rstrip(" ,").endswith(sentence[cs:ce].lower()) for cs, ce in cue_spans)
-        if any(_COORDINATION.fullmatch(sentence[end : mention.start]) for end in holder_ends if end <= mention.start):
-            return True  # coordinated with a holder: "by Pompeo and the National Security Council"
-        previous = words[-1] if words else ""
-        if previous in _DETERMINERS and len(words) > 1:
-            previous = words[-2]
-        if previous in _OBJECT_PREPOSITIONS:
-            return False
-        after_earlier_cue = any(ce <= mention.start for _, ce in cue_spans)
-        for cs, ce in cue_spans:
-            cue = sentence[cs:ce].lower()
-            if ce <= mention.start:
-                # inverted speech order: "... ," said Michael Knights
-                if cue in _INVERTED and not sentence[ce : mention.start].strip(" ,") \
-                        and sentence[:cs].rstrip().endswith((",", '"')):
-                    return True
-                continue
-            gap = _TOKEN.findall(sentence[mention.end : cs])
-            if gap and gap[-1].lower() in _PASSIVE and cue.endswith("ed"):
-                continue  # "the Pentagon had been ordered" -- ordered, not ordering
-            if after_earlier_cue:
-                # inside a reported clause only the cue's own subject counts:
-                # "US officials said Esper authorized", "as Trump said"
-                if len(gap) <= (2 if cue in _SPEECH else 1):
-                    return True
-                continue
-            if len(gap) <= self.cues.window:
-                return True
-        return False
+class HolderFinder:
+    """Finds holders sentence by sentence through one article (call :meth:`new_article`
+    between articles, or use :func:`attribute_article`)."""
 
-    def attribute(self, sentence: str) -> Attribution:
-        """Holders (canonical names, in order of appearance) and candidate speakers."""
-        cue_spans = [m.span() for m in self._cue_re.finditer(sentence)]
-        mentions = self._mentions(sentence)
-        holders: list[str] = []
-        holder_ends: list[int] = []
-        if cue_spans:
-            for mention in mentions:
-                if self._is_holder(sentence, mention, cue_spans, holder_ends):
-                    holder_ends.append(mention.end)
-                    if mention.actor.name not in holders:
-                        holders.append(mention.actor.name)
+    def __init__(self, actors: Sequence[Actor], cues: Cues):
+        self.actors = list(actors)
+        self.cues = cues
+        self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases)
+        self.memory = ArticleMemory()
+
+    def new_article(self) -> None:
+        """Forget the article: back-references and quotations never cross articles."""
+        self.memory = ArticleMemory()
+
+    def _resolve(self, view: View, mentions: list[Mention], cue_starts: list[int]) -> list[Mention]:
+        """Titles and subject pronouns resolved: a pronoun to an earlier name in its own
+        sentence first ("Trump has yet to decide if he will approve"), else from memory;
+        "they" to the previous sentence's several holders. Unresolved ones are dropped."""
+        memory = self.memory
+        resolved = list(mentions)
+        if self.cues.resolve_titles:
+            for mention in self.patterns.titles(view, mentions):
+                actor = self._title_actor(mention)
+                if actor is not None:
+                    resolved.append(mention.resolved(actor))
+        if not self.cues.resolve_pronouns:
+            return sorted(resolved, key=lambda m: m.start)
+        for mention in self.patterns.pronouns(view):
+            if view.in_quote(mention.start) or is_object(view, mention):
+                continue
+            if not any(0 <= start - mention.end <= 40 for start in cue_starts):
+                continue  # a pronoun counts only near a cue it may be the subject of
+            pronoun = mention.pronoun
+            if pronoun == "they" and len(memory.previous_holders) > 1:
+                resolved.append(Mention(mention.start, mention.end, "pronoun", _GROUP_ACTOR, "", GROUP))
+                continue
+            closing = bool(re.search(r"[,\"']\s*$", view.text[: mention.start]))
+            earlier = [m for m in mentions if m.end <= mention.start and m.actor is not None
+                       and not view.in_speech(m.start) and not is_modifier(view, m)
+                       and not is_object(view, m, subordinate=True) and pronoun_fits(pronoun, m.actor)
+                       and (not closing or len(view.low[: m.start].split()) <= 3)
+                       and (pronoun != "they" or _PLURAL.search(view.text[m.start : m.end]))]
+            if earlier:  # "Trump has yet to decide if he will approve"; "X called it ..., he said"
+                actor = earlier[0].actor
+            else:  # '..., he said': the speaker the article is following
+                reach = {"it": 2, "they": 1}.get(pronoun, _RECENT_SENTENCES)
+                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach)
+            if actor is not None:
+                resolved.append(mention.resolved(actor))
+        return sorted(resolved, key=lambda m: m.start)
+
+    def _title_actor(self, mention: Mention) -> Actor | None:
+        """The actor a title means: the nearest earlier one with that title, of the owner's side
+        when one is named; with none earlier, the only actor with that title on the named
+        owner's side ("Iran's foreign minister" -> the Iranian foreign minister)."""
+        owner = mention.owner if mention.owner not in _GENERIC_OWNERS else ""
+        fits = [a for a in self.patterns.by_title.get(mention.title, ()) if not owner or _sides_with(a, {owner})]
+        actor = self.memory.nearest(lambda a: a in fits, modifiers=True)
+        if actor is None and owner and len(fits) == 1:
+            actor = fits[0]
+        return actor
+
+    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], set[int], bool]:
+        """The sentence's own holders with how each was found, its mentions, which of them
+        hold, and whether it has a cue."""
+        mentions = self.patterns.mentions(view)
+        cues = self.patterns.cues(view, mentions)
+        resolved = self._resolve(view, mentions, [c.start for c in cues])
+        holds = position_holders(view, resolved, cues, self.cues.window) if resolved else []
+        found: list[tuple[str, str]] = []
+        holding: set[int] = set()
+        for hold in holds:
+            mention = hold.mention
+            reason = f"{mention.how} {hold.how} {hold.cue.lemma if hold.cue else ''}".strip()
+            names = self.memory.previous_holders if mention.pronoun == GROUP else (mention.actor.name,)
+            found.extend((name, reason) for name in names if name not in [n for n, _ in found])
+            if mention in mentions:
+                holding.add(mentions.index(mention))
+        return found, mentions, holding, bool(cues)
+
+    def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
+        """Holders (canonical names, in order) and candidate speakers of the next sentence
+        (a quotation left open runs on into it; :meth:`attribute_article` checks first that
+        the quotation really closes later)."""
+        running = self.memory.quote_open and (not paragraph_start or sentence.lstrip().startswith(('"', "``")))
+        return self._attribute(sentence, running, running and not paragraph_start).attribution
+
+    def _attribute(self, sentence: str, running: bool, open_at_start: bool) -> "_Step":
+        """One sentence: ``running`` when it continues a quotation (its speaker carries on),
+        ``open_at_start`` when it starts inside that quotation's marks (same paragraph)."""
+        memory = self.memory
+        stripped = sentence.strip()
+        view = make_view(stripped, open_at_start=open_at_start)
+        own, mentions, holding, has_cue = self._holders(view)
+        if not own and self.cues.resolve_pronouns:
+            own = self._speaker_goes_on(view)
+        found = list(own)
+        wholly_quoted = bool(view.quoted) and not re.search(r"\w", view.outside_quotes())
+        opens_with_mark = stripped.startswith(('"', "``"))
+        waits = False
+        if not own and (running or wholly_quoted or (opens_with_mark and not has_cue)):
+            if running and memory.quote_speaker and memory.quote_run < self.cues.quote_limit:
+                found = [(name, "quotation") for name in memory.quote_speaker]
+            elif not running and memory.previous_holders and opens_with_mark:
+                found = [(name, "quotation") for name in memory.previous_holders]  # the speaker's next quotation
+            else:
+                waits = bool(view.quoted) or running
+            memory.quote_run += 1
+        if own and (view.quoted or running):
+            memory.quote_speaker, memory.quote_run = tuple(n for n, _ in own), 0
+        elif not running and view.quoted:
+            memory.quote_speaker, memory.quote_run = tuple(n for n, _ in found), 0
+        memory.quote_open = view.open_at_end
+        candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
+        memory.remember(mentions, holding, view)
+        memory.previous_holders = tuple(n for n, _ in found)
+        memory.sentence += 1
+        attribution = Attribution(tuple(n for n, _ in found), tuple(candidates), tuple(r for _, r in found))
+        return _Step(attribution, bool(own), running, waits)
+
+    def _speaker_goes_on(self, view: View) -> list[tuple[str, str]]:
+        """'He also saw ...' right after a sentence whose one holder is that person: the article
+        keeps following its speaker, whatever the verb."""
+        first = _INITIAL_PRONOUN.match(view.text)
+        previous = [a for a in self.actors if a.name in self.memory.previous_holders] \
+            if len(self.memory.previous_holders) == 1 else []
+        if first and previous and pronoun_fits(first.group(1).lower(), previous[0]):
+            return [(previous[0].name, "pronoun initial")]
+        return []
+
+    def _candidates(self, view: View, mentions: Sequence[Mention]) -> list[str]:
+        covered = [(m.start, m.end) for m in mentions]
         candidates: list[str] = []
-        if self.cues.report_candidates and cue_spans:
-            covered = [(m.start, m.end) for m in mentions]
-            for pattern in self._candidate_res:
-                for m in pattern.finditer(sentence):
-                    s, e = m.span("name")
-                    name = m.group("name")
-                    if any(cs < e and s < ce for cs, ce in covered) or name in candidates \
-                            or sentence[:s].endswith(("the ", "The ")):
-                        continue
-                    candidates.append(name)
-        if not holders and self._continues_quote(sentence, cue_spans):
-            holders = list(self._last_holders)
-        self._last_holders = tuple(holders) if cue_spans or holders else ()
-        self._position += 1
-        for mention in mentions:
-            self._last_seen[mention.actor.name] = self._position * 10_000 + mention.start
-        return Attribution(tuple(holders), tuple(candidates))
+        text = view.text
+        for pattern in _CANDIDATES:
+            for match in pattern.finditer(text):
+                start, end = match.span("name")
+                name = match.group("name")
+                if any(s < end and start < e for s, e in covered) or name in candidates \
+                        or text[:start].endswith(("the ", "The ")) or view.in_quote(start):
+                    continue
+                candidates.append(name)
+        return candidates
+
+    def attribute_article(self, sentences: Iterable[str],
+                          paragraph_starts: Iterable[bool] | None = None) -> list[Attribution]:
+        """Holders for each sentence of one article, in order; a quotation whose speaker is
+        named only where it closes gives that speaker to its earlier sentences."""
+        self.new_article()
+        texts = [text.strip() for text in sentences]
+        starts = list(paragraph_starts) if paragraph_starts is not None else [False] * len(texts)
+        carried = quotation_runs(texts, starts, self.cues.quote_limit)
+        results: list[Attribution] = []
+        waiting: list[int] = []
+        for i, text in enumerate(texts):
+            running = carried[i]
+            step = self._attribute(text, running, running and not starts[i])
+            if running and step.own and waiting:  # the quotation closes on its speaker
+                for j in waiting:
+                    results[j] = replace(results[j], holders=step.attribution.holders,
+                                         reasons=("quotation",) * len(step.attribution.holders))
+            if step.waits:
+                waiting = (waiting if running else []) + [i]
+            elif not (i + 1 < len(texts) and carried[i + 1]) or step.own:
+                waiting = []
+            results.append(step.attribution)
+        return results
 
 
-def attribute_article(sentences: Iterable[str], finder: HolderFinder) -> list[Attribution]:
-    """Holders for each sentence of one article, in order."""
-    finder.new_article()
-    return [finder.attribute(sentence) for sentence in sentences]
+def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit: int) -> list[bool]:
+    """For each sentence, whether it continues a quotation left open by the sentence before:
+    in the same paragraph, or in a new paragraph that opens with a quotation mark (news style).
+    A mark that nothing closes within ``limit`` sentences is a stray, not a running quotation."""
+    open_after = []  # is a quotation open where each sentence ends?
+    state = False
+    for text, new_paragraph in zip(texts, paragraph_starts):
+        _, state = quotation_spans(text, state and not new_paragraph)  # a new paragraph reopens with its own mark
+        open_after.append(state)
+    carried = [False] * len(texts)
+    for i in range(1, len(texts)):
+        if not open_after[i - 1]:
+            continue
+        if paragraph_starts[i] and not texts[i].startswith(('"', "``")):
+            continue
+        # does the quotation close (or reopen in a new paragraph) within reach?
+        for j in range(i, min(len(texts), i + max(limit, 1))):
+            if paragraph_starts[j] and j > i and not texts[j].startswith(('"', "``")):
+                break
+            if paragraph_starts[j] or not open_after[j]:
+                carried[i] = True
+                break
+    return carried
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One sentence's attribution and the quotation facts the article loop needs."""
+
+    attribution: Attribution
+    own: bool          # holders found in the sentence itself
+    running: bool      # it continues a quotation opened before it
+    waits: bool        # it is quotation whose speaker is not yet named
+
+
+def attribute_article(sentences: Iterable[str], finder: HolderFinder,
+                      paragraph_starts: Iterable[bool] | None = None) -> list[Attribution]:
+    """Holders for each sentence of one article, in order (see :meth:`HolderFinder.attribute_article`)."""
+    return finder.attribute_article(sentences, paragraph_starts)
+
+
+def make_finder(actors: "ActorSettings") -> HolderFinder:
+    """The holder finder the ``actors`` settings describe (its gazetteer loaded and checked)."""
+    if actors.path is None:
+        raise ValueError("holder finding needs a gazetteer: actors.path is empty")
+    cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
+                actors.resolve_titles, actors.report_candidates, actors.quote_limit)
+    return HolderFinder(load_gazetteer(actors.path), cues)

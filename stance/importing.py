@@ -83,10 +83,14 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+NO_HOLDER = "none"  # what an annotator writes in a holders field for "no holder"
+HOLDER_FIELD = "actors"   # the editable holders field of the queue's files, prefilled with the predicted ones
+
+
 def _actors(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(_text(a) for a in value if _text(a))
-    return tuple(a.strip() for a in _text(value).split(";") if a.strip())
+    """Holder names from a list or a ";"-separated text; "none" means no holder."""
+    names = [_text(a) for a in value] if isinstance(value, list) else _text(value).split(";")
+    return tuple(n.strip() for n in names if n.strip() and n.strip().casefold() != NO_HOLDER)
 
 
 def _one_label(values: Sequence[object], path: Path, where: int | str) -> str:
@@ -116,10 +120,14 @@ def _doccano_rows(path: Path, objects: list[tuple[int, dict]]) -> list[ToolRow]:
         labels = record.get("label", record.get("labels", []))
         label = _one_label(labels if isinstance(labels, list) else [labels], path, line)
         comments = record.get("Comments") or []
-        note = "; ".join(_text(c.get("text") if isinstance(c, dict) else c) for c in comments) \
-            if isinstance(comments, list) else ""
+        texts = [_text(c.get("text") if isinstance(c, dict) else c) for c in comments] \
+            if isinstance(comments, list) else []
+        # doccano shows metadata read-only: a comment "actors: A; B" (or "actors: none") corrects the holders
+        corrections = [t.split(":", 1)[1] for t in texts if t.casefold().startswith(HOLDER_FIELD + ":")]
+        note = "; ".join(t for t in texts if t and not t.casefold().startswith(HOLDER_FIELD + ":"))
+        actors = _actors(corrections[-1]) if corrections else _actors(record.get(HOLDER_FIELD))
         rows.append(ToolRow(line, _text(record.get("text")), label, _text(record.get("doc_id")),
-                            _text(record.get("sentence_id")), _actors(record.get("actors")),
+                            _text(record.get("sentence_id")), actors,
                             _text(record.get("annotator")), _text(record.get("note")) or note))
     return rows
 
@@ -135,7 +143,7 @@ def _label_studio_task(task: dict, path: Path, where: str, from_name: str | None
     data = task.get("data") if isinstance(task.get("data"), dict) else {}
     done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
     settled = [a for a in done if a.get("ground_truth")] or done
-    labels, notes, annotators = [], [], []
+    labels, notes, annotators, holders = [], [], [], []
     for annotation in settled:
         chosen = []
         results = annotation.get("result") or []
@@ -149,13 +157,20 @@ def _label_studio_task(task: dict, path: Path, where: str, from_name: str | None
                 raise location_error("a result's 'value' is not an object with lists of choices or text", path, where)
             if result.get("type") == "choices" and (from_name is None or result.get("from_name") == from_name):
                 chosen.extend(listed)
+            elif result.get("type") == "textarea" and result.get("from_name") == HOLDER_FIELD:
+                holders.append(_actors(";".join(_text(t) for t in texts)))
             elif result.get("type") == "textarea":
                 notes.extend(_text(t) for t in texts if _text(t))
         if chosen:
             labels.extend(chosen)
             annotators.append(_completed_by(annotation.get("completed_by")))
+    if len(set(holders)) > 1:
+        raise location_error(f"{len(set(holders))} different holder sets {sorted(set(holders))}; "
+                             "settle the disagreement in the tool first", path, where)
+    # the holders field as submitted; untouched, the predicted holders the task was exported with
+    actors = holders[0] if holders else _actors(data.get(HOLDER_FIELD))
     return ToolRow(where, _text(data.get("text")), _one_label(labels, path, where), _text(data.get("doc_id")),
-                   _text(data.get("sentence_id")), _actors(data.get("actors")),
+                   _text(data.get("sentence_id")), actors,
                    ", ".join(sorted({a for a in annotators if a})), "; ".join(notes))
 
 

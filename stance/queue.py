@@ -24,6 +24,7 @@ from scipy.sparse import issparse
 from sklearn.preprocessing import normalize
 
 from .files import spreadsheet_safe, write_text_atomic
+from .importing import HOLDER_FIELD, NO_HOLDER
 from .model import predict_proba
 from .analysis import AnalysedSentence
 
@@ -153,23 +154,27 @@ def select(ranked: Sequence[tuple[float, Candidate]], features, size: int, diver
 
 
 def _metadata(item: QueueItem) -> dict:
-    """What an annotation tool carries with the text, and hands back in its export."""
+    """What an annotation tool carries with the text, and hands back in its export: the
+    predicted holders twice, as the editable ``actors`` and as the record ``holders_found``."""
     s = item.sentence
     return {"sentence_id": s.id, "doc_id": s.doc_id, "outlet": s.outlet, "title": s.title, "previous": s.previous,
-            "next": s.next, "holders_found": "; ".join(s.holders), "queue_rank": item.rank}
+            "next": s.next, HOLDER_FIELD: "; ".join(s.holders), "holders_found": "; ".join(s.holders),
+            "queue_rank": item.rank}
 
 
 def queue_csv(items: Sequence[QueueItem]) -> str:
-    """The queue as a SPEC annotation CSV with context columns: fill in ``label`` (and
-    ``actors``, ``annotator``, ``note``) and ``stance import`` reads it back. Cells a
-    spreadsheet would run as formulas get a leading apostrophe, which the import drops."""
+    """The queue as a SPEC annotation CSV with context columns: fill in ``label``, correct
+    ``actors`` (prefilled with the predicted holders, ";" between names), add ``annotator``
+    and ``note``, and ``stance import`` reads it back. Cells a spreadsheet would run as
+    formulas get a leading apostrophe, which the import drops."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for item in items:
         s = item.sentence
         row = {"rank": item.rank, "id": s.id, "doc_id": s.doc_id, "outlet": s.outlet, "title": s.title,
-               "previous": s.previous, "text": s.text, "next": s.next, "label": "", "actors": "",
+               "previous": s.previous, "text": s.text, "next": s.next, "label": "",
+               HOLDER_FIELD: "; ".join(s.holders),
                "annotator": "", "note": "", "holders_found": "; ".join(s.holders),
                "uncertainty": f"{item.uncertainty:.4f}"}
         writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
@@ -191,7 +196,8 @@ def queue_label_studio(items: Sequence[QueueItem]) -> str:
 
 def label_studio_config(labels: Sequence[str], control: str = "stance") -> str:
     """A labeling interface for the queued tasks: the sentence between its neighbours,
-    one stance choice and a note."""
+    one stance choice, the holders (prefilled with the predicted ones, editable: canonical
+    names separated by ";", or "none") and a note."""
     choices = "\n".join(f"    <Choice value={quoteattr(label)}/>" for label in labels)
     return f"""<View>
   <Header value="$outlet: $title" size="5"/>
@@ -202,6 +208,8 @@ def label_studio_config(labels: Sequence[str], control: str = "stance") -> str:
   <Choices name={quoteattr(control)} toName="text" choice="single" showInline="true" required="true">
 {choices}
   </Choices>
+  <Header value="Holders (canonical names from the actor file, ; between them, {NO_HOLDER} for no holder):" size="6"/>
+  <TextArea name="{HOLDER_FIELD}" toName="text" value="${HOLDER_FIELD}" editable="true" rows="1" maxSubmissions="1"/>
   <TextArea name="note" toName="text" placeholder="note (optional)" maxSubmissions="1"/>
 </View>
 """

@@ -168,9 +168,10 @@ class SegmentSettings:
 @dataclass(frozen=True)
 class ActorSettings:
     path: Path | None
-    reporting_verbs: tuple[str, ...]
-    cues: tuple[str, ...]
+    reporting_verbs: tuple[str, ...]   # lemmas; inflections are generated (stance/verbs.py)
+    phrases: tuple[str, ...]           # cues that are not verbs ("according to", "wary")
     window: int
+    quote_limit: int
     resolve_pronouns: bool
     resolve_titles: bool
     report_candidates: bool
@@ -474,8 +475,10 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         clean=_clean(Section(raw.get("clean"), "clean", base)),
         segment=SegmentSettings(segment.strings("abbreviations"), segment.flag("merge_fragments"),
                                 segment.strings("attribution_verbs")),
-        actors=ActorSettings(actors.path("path"), actors.strings("reporting_verbs"), actors.strings("verbs"),
+        actors=ActorSettings(actors.path("path"), actors.strings("reporting_verbs", allow_empty=False),
+                             actors.strings("phrases"),
                              actors.number("window", minimum=1, maximum=200, integer=True),
+                             actors.number("quote_limit", minimum=0, maximum=100, integer=True),
                              actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
                              actors.flag("report_candidates")),
         annotations=AnnotationSettings(annotations.path("path"), labels, annotations.flag("check_actors"),

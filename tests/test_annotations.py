@@ -13,7 +13,7 @@ from stance.clean import clean, clean_options
 from stance.errors import AnnotationError
 from stance.segment import make_tokenizer, segment
 from stance.settings import CONFIG_DIR
-from tests.conftest import SEED_ACTORS, SEED_ANNOTATIONS
+from tests.conftest import PROJECT_ROOT, SEED_ACTORS, SEED_ANNOTATIONS
 
 LABELS = ["advocate", "caution", "neutral"]
 
@@ -32,6 +32,27 @@ def test_seed_annotations_align_with_the_segmenter(seed_rows, seed_articles):
     annotated = {(r.id, r.doc_id, r.text) for r in seed_rows}
     assert annotated - corpus == set(), "annotated sentences the segmenter no longer produces"
     assert corpus - annotated == set(), "corpus sentences without an annotation"
+
+
+POOL = PROJECT_ROOT.parent / "shared" / "datasets" / "news-pool" / "pool.jsonl"
+
+
+@pytest.mark.skipif(not POOL.is_file(), reason="the news pool is team data beside the checkout (../shared)")
+def test_pool_annotations_align_with_the_segmenter():
+    """Every annotated sentence of the pool's whole articles is still cut, with the same id,
+    by the configured cleaning and segmenter (the reporting verbs it uses included)."""
+    from stance.cli.common import analyzer
+    from stance.corpus import iter_corpus
+    from tests.conftest import settings_for
+
+    settings = settings_for(f"corpus.path={POOL}")
+    rows = [r for r in load_annotations(settings.annotations.path, LABELS) if r.field("crisis") != "seed_iraq_2020"]
+    docs = {r.doc_id for r in rows}
+    analysis = analyzer(settings, with_holders=False)
+    produced = {(s.id, s.doc_id, s.text) for article in iter_corpus(POOL) if article.doc_id in docs
+                for s in analysis.sentences(article)}
+    assert len(rows) == 6289 and len(docs) == 985  # 165 whole articles, the rest queued sentences
+    assert {(r.id, r.doc_id, r.text) for r in rows} - produced == set(), "annotated sentences no longer produced"
 
 
 def test_every_label_is_present_and_holders_are_canonical(seed_rows):

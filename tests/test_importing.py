@@ -236,3 +236,69 @@ def test_every_tool_format_round_trips_through_the_queue(tmp_path, seed_rows, in
         assert fmt == name
         annotations, unlabelled = resolve(tool_rows, path, ["advocate", "caution", "neutral"], {}, index)
         assert [(a.id, a.label) for a in annotations] == [(r.id, r.label) for r in rows] and not unlabelled, name
+
+
+def test_holders_go_out_editable_and_come_back_corrected_in_every_tool_format(tmp_path, seed_rows, index):
+    """Holders round-trip: each queue file carries the predicted holders in an editable
+    field; what the annotator leaves, corrects or clears ("none") is what import reads, and
+    a name the gazetteers lack stops the import at its row."""
+    from stance.queue import Candidate, QueueItem, write_queue
+
+    rows = seed_rows[:3]
+    predicted = [("Mike Pompeo",), ("Iran", "Mike Pompeo"), ("Pentagon",)]
+    corrected = [("Mike Pompeo",), ("Iran",), ()]  # kept, corrected, cleared
+    items = [QueueItem(i + 1, Candidate(r.id, r.doc_id, "Outlet", "Title", 0, "", r.text, "", holders), 0.5)
+             for i, (r, holders) in enumerate(zip(rows, predicted))]
+    paths = write_queue(tmp_path, items, LABELS)
+    known = {"Mike Pompeo", "Iran", "Pentagon"}
+
+    def edited_csv():
+        text = paths["csv"].read_text(encoding="utf-8")
+        text = text.replace(",Iran; Mike Pompeo,", ",Iran,").replace(",Pentagon,", ",none,")
+        return _labelled_csv(tmp_path, text, rows)
+
+    def edited_doccano():
+        lines = [json.loads(line) for line in paths["doccano"].read_text(encoding="utf-8").splitlines()]
+        comments = [[], [{"text": "actors: Iran"}], ["actors: none", "a background sentence"]]
+        out = tmp_path / "doccano_export.jsonl"
+        out.write_text("".join(json.dumps({**line, "label": [row.label], "Comments": c}) + "\n"
+                               for line, row, c in zip(lines, rows, comments)), encoding="utf-8")
+        return out
+
+    def edited_label_studio():
+        tasks = json.loads(paths["label_studio"].read_text(encoding="utf-8"))
+        typed = [None, ["Iran"], ["none"]]
+        for task, row, text in zip(tasks, rows, typed):
+            result = [{"type": "choices", "from_name": "stance", "to_name": "text", "value": {"choices": [row.label]}}]
+            if text is not None:
+                result.append({"type": "textarea", "from_name": "actors", "to_name": "text", "value": {"text": text}})
+            task["annotations"] = [{"result": result, "completed_by": 1}]
+        out = tmp_path / "label_studio_export.json"
+        out.write_text(json.dumps(tasks), encoding="utf-8")
+        return out
+
+    for make in (edited_csv, edited_doccano, edited_label_studio):
+        path = make()
+        annotations, _ = resolve(read_export(path)[1], path, LABELS, {}, index, known_actors=known)
+        assert [a.actors for a in annotations] == corrected, path.name
+    bad = tmp_path / "bad.csv"
+    bad.write_text(paths["csv"].read_text(encoding="utf-8").replace(",Pentagon,", ",Pentagon; Genghis Khan,"),
+                   encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"bad\.csv:4: actor\(s\) not in the gazetteer: Genghis Khan"):
+        resolve(read_export(_labelled_csv(tmp_path, bad.read_text(encoding="utf-8"), rows))[1], bad, LABELS, {},
+                index, known_actors=known)
+
+
+def _labelled_csv(tmp_path, text, rows):
+    """The queue CSV with each row's gold label filled in, as an annotator saves it."""
+    import csv as _csv
+
+    records = list(_csv.DictReader(text.splitlines()))
+    for record, row in zip(records, rows):
+        record["label"] = row.label
+    out = tmp_path / "queue_export.csv"
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = _csv.DictWriter(handle, list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    return out

@@ -93,3 +93,19 @@ def test_every_queue_file_carries_what_an_import_needs(tmp_path, seed_sentences,
     (tmp_path / "queue.csv").write_text(queue_csv(items), encoding="utf-8")
     fmt, read_back = read_export(tmp_path / "queue.csv")
     assert fmt == "spec" and [r.sentence_id for r in read_back] == [i.sentence.id for i in items]
+
+
+def test_the_predicted_holders_go_out_as_an_editable_field(tmp_path, seed_sentences):
+    from stance.queue import Candidate, QueueItem
+
+    item = QueueItem(1, Candidate("d-1", "d", "Outlet", "Title", 0, "", "Pompeo and Esper warned Iran.", "",
+                                  ("Mike Pompeo", "Mark Esper")), 0.5)
+    [row] = list(csv.DictReader(io.StringIO(queue_csv([item]))))
+    assert row["actors"] == row["holders_found"] == "Mike Pompeo; Mark Esper"
+    assert json.loads(queue_doccano([item]))["actors"] == "Mike Pompeo; Mark Esper"
+    assert json.loads(queue_label_studio([item]))[0]["data"]["actors"] == "Mike Pompeo; Mark Esper"
+    config = label_studio_config(LABELS)
+    assert '<TextArea name="actors" toName="text" value="$actors" editable="true"' in config
+    from xml.dom.minidom import parseString
+
+    assert parseString(config).documentElement.tagName == "View"

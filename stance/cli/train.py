@@ -13,7 +13,7 @@ from ..corpus import iter_corpus
 from ..errors import AnnotationError, ConfigError
 from ..evaluate import PROTOCOLS, LabelledSet, cross_validate, holdout, probability_confusion, protocol_name
 from ..files import write_json
-from ..metrics import set_scores
+from ..holder_eval import evaluate_holders
 from ..model import fit
 from ..promotion import decide, policy_for
 from ..settings import Settings
@@ -23,20 +23,21 @@ from .common import (analyzer, annotations_path, annotations_snapshot, clear_lef
 
 def holder_metrics(settings: Settings, rows: list[Annotation]) -> dict | None:
     """How well holder attribution matches the annotated holders, on the annotated
-    sentences found in the configured corpus (None when the corpus lacks them)."""
+    sentences found in the configured corpus (None when the corpus lacks them); the
+    errors come sorted by cause (stance.holder_eval)."""
     path = settings.corpus.path
     if path is None or not path.exists() or settings.actors.path is None:
         return None
     gold = {row.id: row.actors for row in rows}
     docs = {row.doc_id for row in rows}
-    analysis = analyzer(settings)
-    pairs = [(gold[s.id], s.holders) for article in iter_corpus(path) if article.doc_id in docs
-             for s in analysis.analyse(article) if s.id in gold]
-    if not pairs:
+    report = evaluate_holders((a for a in iter_corpus(path) if a.doc_id in docs), analyzer(settings), gold)
+    if report is None:
         return None
-    scores = set_scores([g for g, _ in pairs], [p for _, p in pairs])
+    scores = report.to_dict()
     say(f"Holders vs annotation ({scores['n']} sentences): precision {scores['precision']:.3f}, "
-        f"recall {scores['recall']:.3f}, exact set {scores['exact_match']:.1%}")
+        f"recall {scores['recall']:.3f}, F1 {scores['f1']:.3f}, exact set {scores['exact_match']:.1%}; errors by cause: "
+        + ", ".join(f"{cause} {c['missed']}+{c['extra']}" for cause, c in scores["errors_by_cause"].items()
+                    if c["missed"] or c["extra"]) + " (missed+extra)")
     return scores
 
 

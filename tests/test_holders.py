@@ -1,0 +1,280 @@
+"""Holder attribution (SPEC 3): who holds the position a sentence reports. Each cause of error
+the holder scoring knows (stance.holder_eval.CAUSES) has tests here, built from sentences
+written for them; the finder is built from the composed config, as the commands build it."""
+
+import pytest
+
+from stance.holders import attribute_article, make_finder, quotation_runs
+from tests.conftest import SEED_ACTORS, settings_for
+
+ACTORS = """\
+- name: Maria Lopez
+  kind: person
+  gender: female
+  aliases: [Maria Lopez, Defense Minister Maria Lopez, Lopez]
+  titles: [the defense minister, minister]
+- name: Tom Baker
+  kind: person
+  gender: male
+  aliases: [Tom Baker, Senator Tom Baker, Baker]
+  titles: [senator, congressman]
+- name: Ali Hassan
+  kind: person
+  gender: male
+  aliases: [Ali Hassan, Hassan]
+  titles: [captain]
+- name: Kenneth Moore Jr.
+  kind: person
+  aliases: [Kenneth Moore Jr.]
+- name: José Peña
+  kind: person
+  aliases: [José Peña]
+- name: Northland
+  kind: organization
+  aliases: [Northland, Northland government]
+- name: Northland Interior Ministry
+  kind: organization
+  aliases: [Northland Interior Ministry]
+  titles: [interior ministry, ministry]
+- name: Red Brigade
+  kind: organization
+  aliases: [Red Brigade, the rebels]
+- name: al-Shabaab
+  kind: organization
+  aliases: [al-Shabaab]
+- name: United Nations
+  kind: organization
+  aliases: [United Nations, UN]
+- name: officials (unnamed)
+  kind: organization
+  aliases: [officials, three officials, Officials]
+"""
+
+
+@pytest.fixture(scope="module")
+def actor_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("actors") / "actors.yaml"
+    path.write_text(ACTORS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def finder(actor_file):
+    return make_finder(settings_for(f"actors.path={actor_file}").actors)
+
+
+@pytest.fixture(scope="module")
+def seed_finder():
+    return make_finder(settings_for(f"actors.path={SEED_ACTORS}").actors)
+
+
+def holders(finder, *sentences, paragraphs=None):
+    return [list(a.holders) for a in attribute_article(sentences, finder, paragraphs)]
+
+
+# --- the checks a new user made on short articles with their own actor file (issue 11) ---
+
+def test_the_first_users_checks_find_their_holders(finder):
+    assert holders(finder, "The curfew will stay in force for a week, according to the Northland Interior Ministry.") \
+        == [["Northland Interior Ministry"]]
+    assert holders(finder, "The United Nations called on both sides to stop the shelling.") == [["United Nations"]]
+    assert holders(finder, "Maria Lopez met the commanders on Monday.",
+                   "She recommended a pause in the air campaign.") == [[], ["Maria Lopez"]]
+    assert holders(finder, "Maria Lopez visited the front.",
+                   '"We will not send more troops," she said.') == [[], ["Maria Lopez"]]
+    assert holders(finder, "The garrison will be reinforced before winter, three officials familiar with the "
+                           "discussions said.") == [["officials (unnamed)"]]
+
+
+# --- pronoun ---
+
+def test_a_pronoun_anywhere_in_the_sentence_takes_the_speaker(finder):
+    assert holders(finder, "Maria Lopez returned from the border.",
+                   "In a statement, she warned that the truce could collapse.") == [[], ["Maria Lopez"]]
+    assert holders(finder, "Tom Baker has yet to decide if he will back the strikes.") == [["Tom Baker"]]
+
+
+def test_a_name_inside_a_quotation_or_used_as_a_modifier_is_not_the_antecedent(finder):
+    assert holders(finder, "Ali Hassan opened the hearing.",
+                   '"Tom Baker has misled everyone about the war," Lopez said.',
+                   '"We must act now," he said.')[2] == ["Ali Hassan"]
+    assert holders(finder, "Ali Hassan spoke on Monday.",
+                   "The Baker plan was rejected by the committee.",
+                   '"It is dead and buried," he said.')[2] == ["Ali Hassan"]
+
+
+def test_he_and_she_skip_actors_of_the_other_gender_and_they_takes_several_holders(finder):
+    assert holders(finder, "Maria Lopez and Tom Baker met on Friday.",
+                   '"There is no military answer," she said.',
+                   '"We should strike first," he said.')[1:] == [["Maria Lopez"], ["Tom Baker"]]
+    assert holders(finder, "Maria Lopez and Tom Baker urged a ceasefire.",
+                   "They warned that the fighting would spread.") == \
+        [["Maria Lopez", "Tom Baker"], ["Maria Lopez", "Tom Baker"]]
+
+
+def test_a_sentence_opening_with_he_or_she_keeps_following_the_speaker(finder):
+    assert holders(finder, "Maria Lopez said the talks had failed.", "She also met the envoy in private.") == \
+        [["Maria Lopez"], ["Maria Lopez"]]
+    assert holders(finder, "Maria Lopez and Tom Baker said the talks had failed.", "He also met the envoy.")[1] == []
+    assert holders(finder, "The talks failed.", "She also met the envoy in private.")[1] == []
+
+
+def test_back_references_never_cross_articles(finder):
+    attribute_article(["Tom Baker said the threat remains high."], finder)
+    assert holders(finder, "He warned of more attacks.") == [[]]
+
+
+# --- running quotation ---
+
+def test_a_quotation_running_over_paragraphs_keeps_its_speaker_and_names_inside_are_not_holders(finder):
+    result = holders(finder,
+                     'Maria Lopez said the talks had failed. "We offered everything.',
+                     '"The rebels refused every proposal. Tom Baker knows this.',
+                     '"Now we will defend ourselves."',
+                     "The meeting ended at noon.",
+                     paragraphs=[True, True, True, True])
+    assert result == [["Maria Lopez"], ["Maria Lopez"], ["Maria Lopez"], []]
+
+
+def test_a_speaker_named_where_the_quotation_closes_holds_its_earlier_sentences(finder):
+    result = holders(finder, '"We will not wait for another attack.', '"We will strike first," Maria Lopez said.',
+                     paragraphs=[True, True])
+    assert result == [["Maria Lopez"], ["Maria Lopez"]]
+
+
+def test_a_stray_quotation_mark_does_not_run_on_and_the_run_is_capped(finder, actor_file):
+    assert holders(finder, 'Tom Baker said it was a "farce.', "The army moved north.", "Roads were closed.") == \
+        [["Tom Baker"], [], []]
+    capped = make_finder(settings_for(f"actors.path={actor_file}", "actors.quote_limit=1").actors)
+    sentences = ['Maria Lopez said: "We offered everything.', '"They refused.', '"Now we fight.', '"It is over."']
+    assert holders(capped, *sentences, paragraphs=[True] * 4) == [["Maria Lopez"], ["Maria Lopez"], [], []]
+    assert quotation_runs([s.strip() for s in sentences], [True] * 4, 6) == [False, True, True, True]
+
+
+# --- title ---
+
+def test_titles_resolve_with_modifiers_and_whatever_article_the_gazetteer_wrote(finder):
+    assert holders(finder, "Senator Tom Baker toured the base.",
+                   "The four-term congressman warned against new strikes.") == [[], ["Tom Baker"]]
+    assert holders(finder, "Maria Lopez arrived in the capital.",
+                   '"We are ready," the defense minister told reporters.') == [[], ["Maria Lopez"]]
+
+
+# --- conduit ---
+
+def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
+    assert holders(finder, "The Northland government ordered a curfew in the capital, officials said.") == \
+        [["Northland"]]
+    assert holders(finder, "According to the Northland Interior Ministry, the Red Brigade threatened to attack the "
+                           "capital.") == [["Red Brigade"]]
+
+
+def test_a_source_relaying_a_fact_holds_no_position(finder):
+    assert holders(finder, "Five soldiers were killed in the ambush, according to the Northland Interior Ministry.") \
+        == [[]]
+    assert holders(finder, "Officials said two trucks exploded near the depot.") == [[]]
+    assert holders(finder, "Officials said the attack was probably carried out by the rebels.") == \
+        [["officials (unnamed)"]]
+
+
+# --- missing verb ---
+
+@pytest.mark.parametrize("verb", ["added", "explained", "responded", "told reporters", "is telling voters",
+                                  "wrote", "declared", "insisted", "denied", "recommended", "called on the army",
+                                  "pleaded", "charged", "has cautioned", "tweeted"])
+def test_every_reporting_verb_counts_in_every_inflection(finder, verb):
+    assert holders(finder, f"Tom Baker {verb} that the strikes must stop.") == [["Tom Baker"]]
+
+
+# --- gazetteer form ---
+
+def test_forms_the_gazetteer_normalises_are_matched(finder):
+    assert holders(finder, "Al-Shabaab vowed revenge for the raid.") == [["al-Shabaab"]]
+    assert holders(finder, "Jose Pena said the army had been warned.") == [["José Peña"]]
+    assert holders(finder, "Kenneth Moore, Jr., said the convoy would wait.") == [["Kenneth Moore Jr."]]
+
+
+# --- subordinate clause ---
+
+def test_a_speaker_in_a_subordinate_clause_holds(finder):
+    assert holders(finder, "The strikes resumed after Tom Baker told reporters that talks had failed.") == \
+        [["Tom Baker"]]
+    assert holders(finder, "Talks stalled, with Maria Lopez warning that the army would not wait.") == \
+        [["Maria Lopez"]]
+    assert holders(finder, "The plan is a challenge to Tom Baker, who has vowed to block it.") == [["Tom Baker"]]
+
+
+# --- other: inverted speech, quoted cues, colons ---
+
+def test_an_honorific_may_stand_between_an_inverted_verb_and_the_name(finder):
+    assert holders(finder, '"The fleet is ready," said Navy Capt. Ali Hassan.') == [["Ali Hassan"]]
+
+
+def test_cues_inside_quotation_marks_are_ignored(finder):
+    assert holders(finder, '"If Baker said so, he is wrong," Lopez said.') == [["Maria Lopez"]]
+    assert holders(finder, 'The leaflet read "Baker warned us."') == [[]]
+
+
+def test_quoted_text_introduced_by_a_colon_is_the_speakers(finder):
+    assert holders(finder, 'Maria Lopez told the assembly: "We will not retreat."') == [["Maria Lopez"]]
+    assert holders(finder, 'Lopez: "We will not retreat"') == [["Maria Lopez"]]
+
+
+# --- the seed gazetteer's own cases ---
+
+def test_holders_not_mentions(seed_finder):
+    assert holders(seed_finder, "Pompeo and O'Brien have been pushing for aggressive new action against Iran.") == \
+        [["Mike Pompeo", "Robert C. O'Brien"]]
+
+
+def test_agent_after_by_and_a_passive_subject(seed_finder):
+    assert holders(seed_finder, "Critics say these plans were pushed by Pompeo and the National Security Council.") \
+        == [["Mike Pompeo", "National Security Council"]]
+    assert holders(seed_finder, "Reports suggested that the Pentagon had been ordered, by Secretary of State Mike "
+                                "Pompeo, to start planning.") == [["Mike Pompeo"]]
+
+
+def test_spokesman_for_an_organisation_and_a_group_named_by_its_members(seed_finder):
+    assert holders(seed_finder, "A spokesman for the National Security Council declined to comment.") == \
+        [["National Security Council"]]
+    assert holders(seed_finder, "Some in the Pentagon, and the US public, are wary of a new round of escalation.") == \
+        [["Pentagon"]]
+    assert holders(seed_finder, "Some senior officials, including Mike Pompeo and Robert C. O'Brien, have been "
+                                "pushing for strikes.") == [["Mike Pompeo", "Robert C. O'Brien"]]
+
+
+def test_white_house_is_not_general_white_and_unknown_speakers_are_candidates(seed_finder):
+    assert holders(seed_finder, "During a White House meeting, officials said nothing.") == [["US officials (unnamed)"]]
+    [attribution] = attribute_article(['"Nobody wants war," said Jane Doe, a diplomat.'], seed_finder)
+    assert attribution.holders == () and attribution.candidates == ("Jane Doe",)
+
+
+def test_reasons_say_how_each_holder_was_found(finder):
+    first, second = attribute_article(["Maria Lopez visited the front.", '"We hold," she said.'], finder)
+    assert first.reasons == () and second.reasons == ("pronoun subject say",)
+
+
+def test_the_reporting_verbs_are_one_list_of_lemmas_with_every_inflection_generated():
+    import re
+
+    from stance.verbs import forms_pattern, inflect
+
+    verbs = settings_for().actors.reporting_verbs
+    assert settings_for().segment.attribution_verbs == verbs  # the splitter reads the same list
+    assert inflect("call on") == ("call on", "calls on", "called on", "calling on")
+    assert {"told", "telling", "wrote", "written", "denied", "pleaded"} <= {f for v in verbs for f in inflect(v)}
+    pattern = re.compile(forms_pattern(["call", "called", "called on", "calls"]))
+    assert [m.group() for m in pattern.finditer("she called  on them, calls, and called")] == \
+        ["called  on", "calls", "called"]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("actors.quote_limit=-1", r"config: actors\.quote_limit=-1: expected"),
+    ("actors.reporting_verbs=[]", r"config: actors\.reporting_verbs=\[\]: expected a non-empty list"),
+    ("actors.phrases=[according to, 3]", r"config: actors\.phrases=.*: expected a list of non-empty texts"),
+])
+def test_holder_settings_are_checked_at_the_edge(override, message):
+    from stance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        settings_for(override)
