@@ -16,7 +16,9 @@ from typing import Any, Mapping
 from .errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
+# The shipped seed project (stance.project.shipped_root): the checkout's root in a source
+# checkout, the package's resources folder when installed.
+PROJECT_ROOT = (PACKAGE_ROOT / "resources" / "conf").resolve().parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
 
 PROMOTION_POLICIES = ("never", "if_none", "if_better", "always")
@@ -358,7 +360,7 @@ def _clean(section: Section):
     from .clean import CleanOptions
 
     return CleanOptions(
-        drop_line_patterns=section.patterns("drop_line_patterns"),
+        drop_line_patterns=section.patterns("drop_line_patterns") + section.patterns("extra_drop_line_patterns"),
         strip_prefix_patterns=section.patterns("strip_prefix_patterns"),
         closing_line_patterns=section.patterns("closing_line_patterns"),
         closing_lines=section.number("closing_lines", minimum=0, integer=True),
