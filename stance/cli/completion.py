@@ -62,7 +62,7 @@ def _hydra_candidates(name: str, words: list[str]) -> list[str]:
     from pathlib import Path
 
     from ..project import find_project
-    from .entry import config_source, set_project
+    from .compose import config_source, set_project
 
     project = find_project(Path.cwd())
     set_project(project)

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 import hydra
-from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
@@ -26,58 +25,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from .. import __version__
 from ..errors import ConfigError, StanceError
-from ..project import PROJECT_FILE, Project, check_writable, config_dir, find_project, shipped_root
+from ..project import Project, check_writable, find_project
 from ..reproduce import write_reproduce_script
 from ..settings import Settings, from_config
 from . import COMMANDS, PLAIN_COMMANDS, usage
+from .compose import compose_config, config_source, set_project  # noqa: F401  (compose_config: tests use it)
 
-_ACTIVE: dict[str, Project] = {}
 _EXPLICIT: dict[str, str] = {}   # the folder of `--project DIR`, for reproduce.sh
-
-
-def active_project() -> Project:
-    """The project of the command being run (the shipped seed project before one is chosen)."""
-    if "project" not in _ACTIVE:
-        _ACTIVE["project"] = Project(shipped_root(), None)
-    return _ACTIVE["project"]
-
-
-def set_project(project: Project) -> None:
-    _ACTIVE["project"] = project
-
-
-if not OmegaConf.has_resolver("project"):
-    # ${project:corpus} -> a path inside the active project's folder
-    OmegaConf.register_new_resolver("project", lambda relative="": str(active_project().root / relative))
-if not OmegaConf.has_resolver("seed"):
-    # ${seed:data/corpus} -> a path inside the shipped seed project
-    OmegaConf.register_new_resolver("seed", lambda relative="": str(shipped_root() / relative))
-
-
-def _quoted(value: str) -> str:
-    """A value quoted for Hydra's override grammar."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def config_source(project: Project) -> tuple[str, str, list[str]]:
-    """Where Hydra composes from: (config folder, primary config, overrides that add the
-    shipped configuration to the search path when the primary one is a project's)."""
-    if project.shipped:
-        return str(config_dir()), "config", []
-    return str(project.root), PROJECT_FILE.removesuffix(".yaml"), [
-        f"hydra.searchpath=[{_quoted('file://' + str(config_dir()))}]"]
-
-
-def compose_config(overrides: list[str] | tuple[str, ...] = (), project: Project | None = None,
-                   return_hydra_config: bool = False) -> DictConfig:
-    """The configuration a command would get, composed through Hydra's compose API (the
-    tests, `stance <command> --help` and completion use it)."""
-    project = project or active_project()
-    set_project(project)
-    folder, name, extra = config_source(project)
-    with initialize_config_dir(folder, version_base="1.3"):
-        return compose(name, overrides=[*extra, *overrides], return_hydra_config=return_hydra_config)
-
+_SWEPT = "STANCE_SWEPT_KEYS"     # the keys a sweep varies, passed to its jobs (their output's label)
 
 def settings_of(cfg: DictConfig, launch_dir: str | Path) -> Settings:
     """The composed config as plain, checked settings (every bad value is one line)."""
@@ -144,7 +99,9 @@ def _task(cfg: DictConfig) -> None:
     out_dir = Path(runtime.runtime.output_dir)
     stdout = sys.stdout
     if sweep:
-        sys.stdout = _Labelled(stdout, f"[job {runtime.job.num}: {' '.join(overrides) or 'defaults'}] ")
+        swept = set(os.environ.get(_SWEPT, "").split(","))
+        shown = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") in swept] or overrides
+        sys.stdout = _Labelled(stdout, f"[job {runtime.job.num}: {' '.join(shown) or 'defaults'}] ")
         print(f"output in {out_dir}", flush=True)
     try:
         OmegaConf.update(cfg, "overrides", overrides, force_add=True)
@@ -227,8 +184,21 @@ def version_text() -> str:
     return f"stance {__version__} (Python {platform.python_version()}, hydra-core {hydra_version})"
 
 
+def swept_keys(overrides: list[str]) -> list[str]:
+    """The keys of the overrides a sweep varies (``model.C=0.3,1,3``)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except Exception:  # Hydra reports a malformed override itself, in its own words
+        return []
+    return [o.get_key_element().lstrip("+~") for o in parsed if o.is_sweep_override()]
+
+
 def _run_hydra(name: str, project: Project, flags: list[str], overrides: list[str]) -> int:
     folder, config_name, extra = config_source(project)
+    if "-m" in flags or "--multirun" in flags:
+        os.environ[_SWEPT] = ",".join(swept_keys(overrides))
     # overrides first, then the flags: `--info` takes an optional topic and must not eat an override
     command = [] if "--hydra-help" in flags else [f"command={name}"]
     sys.argv = [f"stance {name}", *extra, *overrides, *command, *flags]

@@ -126,7 +126,7 @@ def options_table(cfg: DictConfig, groups: tuple[str, ...], project: Project) ->
 
 def command_help(name: str, project: Project) -> str:
     """The help of one command: usage, summary, example and its options with their defaults."""
-    from .entry import compose_config
+    from .compose import compose_config
 
     command = COMMANDS[name]
     argument = f" [{command.positional.split('.')[-1].upper()}]" if command.positional else ""
