@@ -328,6 +328,7 @@ def _report(section: Section, labels: tuple[str, ...], seed: int):
     from .publish import OUTPUTS, ReportOptions
     from .intervals import Bootstrap
     from .quantify import METHODS
+    from .timeline import UNITS
 
     net = section.group("net")
     plus, minus = net.text("plus", labels), net.text("minus", labels)
@@ -353,6 +354,9 @@ def _report(section: Section, labels: tuple[str, ...], seed: int):
         html_rows=section.group("html").number("max_rows", minimum=1, integer=True, optional=True),
         sentences_per_cell=section.group("html").number("max_sentences_per_cell", minimum=0, integer=True),
         predictions=section.path("predictions"),
+        timeline_unit=section.group("timeline").text("unit", UNITS),
+        timeline_groups=section.group("timeline").number("max_groups", minimum=1, integer=True),
+        network_window=section.group("networks").text("window", UNITS, optional=True),
     )
 
 

@@ -16,7 +16,7 @@ from ..files import sha256, write_atomic
 from ..predict import Prediction, predict_articles
 from ..publish import confusion_of_card, publish, quantifier_for
 from ..settings import Settings
-from .common import analyzer, say
+from .common import analyzer, article_context, say
 
 
 def training_labels(settings: Settings, card: ModelCard) -> dict[str, str]:
@@ -81,7 +81,7 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
         say(f"Note: {counts.in_training} of these sentences are in the model's training annotations: they carry "
             "their annotated label (the model's own is `predicted_label`); out-of-fold figures are on the model card.")
     tables = publish(settings.report, quantifier, confusion, counts, out_dir / "predictions.jsonl", out_dir,
-                     [("model", card.version), ("corpus", str(settings.corpus.path))], say)
+                     [("model", card.version), ("corpus", str(settings.corpus.path))], say, article_context(settings))
     write_candidates(out_dir, candidates)
     say(f"Predictions and tables are in {out_dir}")
     return {"version": card.version, "n_sentences": n_sentences, "tables": tables}

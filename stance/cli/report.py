@@ -10,7 +10,7 @@ from ..errors import CorpusError
 from ..predict import read_predictions
 from ..publish import confusion_for_predictions, publish, quantifier_for
 from ..settings import Settings
-from .common import say
+from .common import article_context, say
 from .predict import predict
 
 
@@ -24,4 +24,4 @@ def report(settings: Settings, out_dir: Path) -> dict:
     quantifier = quantifier_for(settings.report, confusion)
     counts = StanceCounts().add_all(read_predictions(source, settings.labels))  # every line checked first
     return {"tables": publish(settings.report, quantifier, confusion, counts, source, out_dir,
-                              [("model", confusion.model_version or "unknown")], say)}
+                              [("model", confusion.model_version or "unknown")], say, article_context(settings))}

@@ -16,7 +16,7 @@ from ..model import build_pipeline, fit
 from ..promotion import decide, policy_for
 from ..retrain import Setup, compare, side_by_side
 from ..settings import PROJECT_ROOT, Settings, shown_path
-from .common import annotations_path, data_summary, load_labelled, pipeline_factory, say
+from .common import annotations_path, data_summary, load_labelled, pipeline_factory, progress, say
 
 
 def training_annotations(models_dir: Path, card: ModelCard, store_path: Path) -> Path:
@@ -66,7 +66,13 @@ def retrain(settings: Settings, out_dir: Path) -> dict:
     say(f"Candidate: {len(rows)} annotated sentences from {store_path}. Current model {current}: trained on "
         f"{len(seen)} ({shown_path(seen_path)}). Both scored on the same {len(fold_list)} folds ({name}) "
         f"of the {len(rows)} sentences:")
-    comparison = compare(data, [row.id for row in rows], fold_list, current_setup, candidate_setup, labels, name)
+    bar = progress(f"retrain: both models on {name} folds", len(fold_list))
+    try:
+        comparison = compare(data, [row.id for row in rows], fold_list, current_setup, candidate_setup, labels, name,
+                             lambda done, total: bar.update(1))
+        bar.update(1)
+    finally:
+        bar.close()
     predictions = comparison.pop("predictions")
     say(side_by_side(comparison, labels))
 
