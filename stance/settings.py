@@ -220,6 +220,7 @@ class QueueSettings:
 class AgreementSettings:
     first: Path | None
     second: Path | None
+    files: tuple[Path, ...]   # any number of annotation files or tool exports (instead of first and second)
 
 
 @dataclass(frozen=True)
@@ -440,7 +441,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
                             queue.number("pool", minimum=1, integer=True), queue.number("diversity", minimum=0),
                             queue.number("max_similarity", minimum=0, maximum=1),
                             queue.number("min_words", minimum=0, integer=True)),
-        agreement=AgreementSettings(agreement.path("first"), agreement.path("second")),
+        agreement=AgreementSettings(agreement.path("first"), agreement.path("second"), agreement.paths("files")),
         compare=CompareSettings(compare.path("dir"), compare.text("metric")),
         benchmark=dict(benchmark) if benchmark is not None else None,
     )
