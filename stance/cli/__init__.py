@@ -65,8 +65,8 @@ COMMANDS: dict[str, Command] = {
     "compare": Command("compare", "compare", "Rank the runs of a sweep (or any folder of runs) by a metric, with "
                        "their overrides.", "stance compare multirun/train/DATE/TIME compare.metric=macro_f1",
                        positional="compare.dir", groups=("compare",)),
-    "agreement": Command("agreement", "agreement", "Inter-annotator agreement (Cohen's kappa, holder match) of two "
-                         "annotation files.", "stance agreement agreement.second=my_second_pass.jsonl", groups=("agreement", "annotations")),
+    "agreement": Command("agreement", "agreement", "Inter-annotator agreement (Krippendorff's alpha, Cohen's kappa per "
+                         "pair) of annotation files or tool exports.", "stance agreement agreement.second=my_second_pass.jsonl", groups=("agreement", "annotations")),
     "queue": Command("queue", "queue", "Write the unannotated sentences whose labels would teach the model most "
                      "(CSV, doccano, Label Studio).", "stance queue queue.size=30", groups=("queue", "corpus", "annotations", "store")),
     "import": Command("import_", "import_annotations", "Import labelled sentences (SPEC JSONL/CSV, doccano or Label "

@@ -58,6 +58,11 @@ def article_context(settings: Settings):
     return ArticleContext(affiliations, urls)
 
 
+def corpus_name(settings: Settings) -> str | None:
+    """The configured corpus as a model card records it (`stance models` shows it)."""
+    return shown_path(settings.corpus.path) if settings.corpus.path is not None else None
+
+
 def annotations_path(settings: Settings) -> Path:
     if settings.annotations.path is None:
         raise ConfigError("config: annotations.path is empty; pass annotations.path=FILE")

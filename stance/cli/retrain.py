@@ -16,7 +16,7 @@ from ..model import build_pipeline, fit
 from ..promotion import decide, policy_for
 from ..retrain import Setup, compare, side_by_side
 from ..settings import PROJECT_ROOT, Settings, shown_path
-from .common import annotations_path, data_summary, load_labelled, pipeline_factory, progress, say
+from .common import annotations_path, corpus_name, data_summary, load_labelled, pipeline_factory, progress, say
 
 
 def training_annotations(models_dir: Path, card: ModelCard, store_path: Path) -> Path:
@@ -91,7 +91,7 @@ def retrain(settings: Settings, out_dir: Path) -> dict:
     new_card = ModelCard(
         labels=labels, config=settings.model_config(), annotations=summary,
         metrics=metrics_summary(comparison["candidate"]), libraries=library_versions(),
-        command="stance retrain " + " ".join(settings.overrides),
+        command="stance retrain " + " ".join(settings.overrides), corpus=corpus_name(settings),
         comparison=Comparison(current, name, comparison["n_folds"], comparison["current"]["macro_f1"],
                               comparison["candidate"]["macro_f1"], comparison["difference"],
                               comparison["added_or_relabelled"]["n"]))

@@ -16,8 +16,8 @@ from ..metrics import set_scores
 from ..model import fit
 from ..promotion import decide, policy_for
 from ..settings import Settings
-from .common import (analyzer, annotations_path, data_summary, load_labelled, pipeline_factory, print_metrics,
-                     progress, say, write_cv_predictions)
+from .common import (analyzer, annotations_path, corpus_name, data_summary, load_labelled, pipeline_factory,
+                     print_metrics, progress, say, write_cv_predictions)
 
 
 def holder_metrics(settings: Settings, rows: list[Annotation]) -> dict | None:
@@ -99,7 +99,8 @@ def train(settings: Settings, out_dir: Path) -> dict:
     pipeline = fit(pipeline_factory(settings)(), data.texts, data.labels)
     card = ModelCard(labels=settings.labels, config=settings.model_config(), annotations=summary,
                      metrics=metrics_summary(metrics),
-                     libraries=library_versions(), command="stance train " + " ".join(settings.overrides))
+                     libraries=library_versions(), command="stance train " + " ".join(settings.overrides),
+                     corpus=corpus_name(settings))
     models_dir = settings.store.dir
     version = store.save_version(models_dir, pipeline, card, training_data=path)
     write_json(out_dir / "model_card.json", store.read_card(models_dir, version).to_dict())
