@@ -169,7 +169,7 @@ README_TEMPLATE = """\
   date as YYYY-MM-DD) and one UTF-8 text file per article, named in `path`
 - `actors.yaml`: your actors (replace the example entry)
 - `clean/project.yaml`: your outlets' own boilerplate lines, on top of the generic rules
-- `annotations/annotations.jsonl`: the annotation store, started from the shipped model's training data
+- `annotations/annotations.jsonl`: the annotation store, started as a copy of the shipped annotations
 - `models/`: this project's model store, started with the shipped model (`stance models`)
 - `outputs/`: one folder per run
 

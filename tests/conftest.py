@@ -3,6 +3,13 @@ outputs and models in tmp_path."""
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, as the `stance` command sets (stance.cli.BLAS_THREADS): before numpy loads,
+# and inherited by the command-line tests' subprocesses.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 import shutil
 from pathlib import Path
 

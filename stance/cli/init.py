@@ -43,7 +43,7 @@ def init(args: list[str]) -> int:
                                      "put your articles here, listed in manifest.csv") + "\n"
           f"  {'actors.yaml':<28} " + ("the seed actors" if with_seed else "your actors (replace the example)") + "\n"
           f"  {'clean/project.yaml':<28} your outlets' own boilerplate lines\n"
-          f"  {'annotations/annotations.jsonl':<28} the annotation store (the shipped model's training data)\n"
+          f"  {'annotations/annotations.jsonl':<28} the annotation store (a copy of the shipped annotations)\n"
           f"  {'models/':<28} the model store, starting with the shipped model\n"
           f"  {'outputs/':<28} one folder per run\n"
           f"Next: cd {root} && stance predict   (every command works from inside the folder, "
