@@ -14,8 +14,8 @@ from .errors import ModelIntegrityError
 
 TASK = "stance toward military escalation, per sentence"
 # the figures kept on the card from a training run's metrics.json
-SUMMARY_KEYS = ("protocol", "n", "accuracy", "macro_f1", "f_avg", "per_label", "fold_macro_f1", "dominant_errors",
-                "confusion_matrix", "probability_confusion", "holders", "per_group", "calibration", "thresholds", "transfer")
+SUMMARY_KEYS = ("protocol", "n", "accuracy", "macro_f1", "f_avg", "per_label", "folds", "fold_macro_f1", "dominant_errors",
+                "confusion_matrix", "probability_confusion", "holders", "calibration", "drift")
 
 
 @dataclass(frozen=True)

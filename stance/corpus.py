@@ -13,7 +13,7 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 from .errors import CorpusError
 from .files import iter_jsonl, read_utf8
@@ -119,153 +119,112 @@ def _manifest_problem(text: str) -> str | None:
     return None
 
 
-def read_manifest(folder: Path) -> Iterator[tuple[int, dict, Path]]:
-    """Stream ``manifest.csv`` rows as (line, row, file), each checked: columns, empty
-    fields, duplicate ids, dates, and that the file exists inside the folder."""
+@dataclass(frozen=True)
+class Entry:
+    """One article as a format lists it: where (file, line), its metadata record, and how to
+    get its text (read lazily: a folder's files are opened only when the text is wanted)."""
+
+    source: Path
+    line: int
+    record: Mapping
+    text: Callable[[], str]
+
+
+def _entries_checked(entries: Iterator[Entry], source: Path, empty: str) -> Iterator[Entry]:
+    """Every format's shared checks: an id, no duplicate ids, ISO dates, at least one article."""
+    seen: dict[str, int] = {}
+    for entry in entries:
+        doc_id = entry.record.get("doc_id")
+        if not isinstance(doc_id, str) or not doc_id.strip():
+            if doc_id is not None and not isinstance(doc_id, str):
+                raise CorpusError(f"field 'doc_id' must be text, not {type(doc_id).__name__}", entry.source, entry.line)
+            raise CorpusError("empty doc_id" if "doc_id" in entry.record else "missing field 'doc_id'",
+                              entry.source, entry.line)
+        doc_id = doc_id.strip()
+        if doc_id in seen:
+            raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", entry.source, entry.line)
+        seen[doc_id] = entry.line
+        check_date(_text_value(entry.record, "date", entry.source, entry.line), entry.source, entry.line)
+        yield entry
+    if not seen:
+        raise CorpusError(empty, source)
+
+
+def _inline_text(record: Mapping, source: Path, line: int) -> str:
+    value = record.get("text")
+    if value is not None and not isinstance(value, str):
+        raise CorpusError(f"field 'text' must be text, not {type(value).__name__}", source, line)
+    if not (value or "").strip():
+        raise CorpusError("missing field 'text'", source, line)
+    if "\x00" in value:
+        raise CorpusError("field 'text' contains a NUL byte", source, line)
+    return value
+
+
+def _csv_records(text: str, source: Path, required: Sequence[str]) -> Iterator[tuple[int, dict]]:
+    """Rows of a comma-separated file with a header, each with the line it starts on."""
+    if not text.strip():
+        raise CorpusError("empty file", source)
+    delimiter = _manifest_problem(text)
+    if delimiter:
+        raise CorpusError(delimiter, source, 1)
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CorpusError(f"missing column(s) {', '.join(missing)}", source, 1)
+    line = 2
+    for row in reader:
+        if None in row:
+            raise CorpusError("more fields than the header has columns", source, line)
+        yield line, row
+        line = reader.line_num + 1
+
+
+# --- a folder with manifest.csv ------------------------------------------------------
+
+
+def _folder_text(file: Path) -> Callable[[], str]:
+    def load() -> str:
+        text = read_utf8(file, CorpusError)
+        _check_text(text, file)
+        return text
+    return load
+
+
+def _folder_entries(folder: Path) -> Iterator[Entry]:
+    """``manifest.csv`` streamed: each row's path must name a file inside the folder."""
     manifest = folder / MANIFEST
     if not manifest.is_file():
         raise CorpusError(f"no {MANIFEST} in the corpus folder", manifest)
-    text = read_utf8(manifest, CorpusError)
-    if not text.strip():
-        raise CorpusError("empty file", manifest)
-    delimiter = _manifest_problem(text)
-    if delimiter:
-        raise CorpusError(delimiter, manifest, 1)
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CorpusError(f"missing column(s) {', '.join(missing)}", manifest, 1)
-    seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        if None in row:
-            raise CorpusError("more fields than the header has columns", manifest, line)
-        doc_id = (row.get("doc_id") or "").strip()
-        if not doc_id:
-            raise CorpusError("empty doc_id", manifest, line)
-        if doc_id in seen:
-            raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", manifest, line)
-        seen[doc_id] = line
+    for line, row in _csv_records(read_utf8(manifest, CorpusError), manifest, MANIFEST_COLUMNS):
         relative = (row.get("path") or "").strip()
         if not relative:
-            raise CorpusError(f"empty path for doc_id {doc_id!r}", manifest, line)
+            raise CorpusError(f"empty path for doc_id {(row.get('doc_id') or '').strip()!r}", manifest, line)
         file = confined(folder, relative, manifest, line)
         if not file.is_file():
-            raise CorpusError(f"file {relative!r} listed for {doc_id!r} does not exist", manifest, line)
-        check_date((row.get("date") or "").strip(), manifest, line)
-        yield line, row, file
-    if not seen:
-        raise CorpusError("manifest has a header but no articles", manifest)
-
-
-def _folder_check(folder: Path) -> int:
-    count = 0
-    for _, _, file in read_manifest(folder):
-        _check_text(read_utf8(file, CorpusError), file)
-        count += 1
-    return count
-
-
-def _folder_articles(folder: Path) -> Iterator[Article]:
-    manifest = folder / MANIFEST
-    for line, row, file in read_manifest(folder):
-        text = read_utf8(file, CorpusError)
-        _check_text(text, file)
-        yield make_article(row, text, manifest, line)
-
-
-def _folder_metadata(folder: Path) -> Iterator[Article]:
-    manifest = folder / MANIFEST
-    for line, row, _ in read_manifest(folder):
-        yield make_article(row, "", manifest, line)
+            raise CorpusError(f"file {relative!r} listed for {(row.get('doc_id') or '').strip()!r} does not exist",
+                              manifest, line)
+        yield Entry(manifest, line, row, _folder_text(file))
 
 
 # --- a JSONL file, one article per line ----------------------------------------------
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, dict]]:
-    seen: dict[str, int] = {}
+def _jsonl_entries(path: Path) -> Iterator[Entry]:
     for line, record in iter_jsonl(path, CorpusError):
-        for name in ("doc_id", "text"):
-            value = record.get(name)
-            if not isinstance(value, str) and value is not None:
-                raise CorpusError(f"field {name!r} must be text, not {type(value).__name__}", path, line)
-            if not (value or "").strip():
-                raise CorpusError(f"missing field {name!r}", path, line)
         if "outlet" not in record:
             raise CorpusError("missing field 'outlet' (give it, empty if unknown: the tables group by it)", path, line)
-        doc_id = record["doc_id"].strip()
-        if doc_id in seen:
-            raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", path, line)
-        seen[doc_id] = line
-        check_date(_text_value(record, "date", path, line), path, line)
-        if "\x00" in record["text"]:
-            raise CorpusError("field 'text' contains a NUL byte", path, line)
-        yield line, record
-    if not seen:
-        raise CorpusError("empty file", path)
+        text = _inline_text(record, path, line)
+        yield Entry(path, line, record, lambda text=text: text)
 
 
-def _jsonl_check(path: Path) -> int:
-    return sum(1 for line, record in _jsonl_records(path) if make_article(record, "", path, line))
+# --- a CSV file, one article per row (a text column) ----------------------------------
 
 
-def _jsonl_articles(path: Path) -> Iterator[Article]:
-    for line, record in _jsonl_records(path):
-        yield make_article(record, record["text"], path, line)
-
-
-def _jsonl_metadata(path: Path) -> Iterator[Article]:
-    for line, record in _jsonl_records(path):
-        yield make_article(record, "", path, line)
-
-
-# --- a CSV file, one article per row (a text column) --------------------------------------
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    text = read_utf8(path, CorpusError)
-    if not text.strip():
-        raise CorpusError("empty file", path)
-    delimiter = _manifest_problem(text)
-    if delimiter:
-        raise CorpusError(delimiter, path, 1)
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [c for c in (*METADATA_FIELDS, "text") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CorpusError(f"missing column(s) {', '.join(missing)}", path, 1)
-    seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            raise CorpusError("more fields than the header has columns", path, line)
-        doc_id = (row.get("doc_id") or "").strip()
-        if not doc_id:
-            raise CorpusError("empty doc_id", path, line)
-        if doc_id in seen:
-            raise CorpusError(f"duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})", path, line)
-        seen[doc_id] = line
-        if not (row.get("text") or "").strip():
-            raise CorpusError("missing field 'text'", path, line)
-        if "\x00" in row["text"]:
-            raise CorpusError("field 'text' contains a NUL byte", path, line)
-        check_date((row.get("date") or "").strip(), path, line)
-        yield line, row
-    if not seen:
-        raise CorpusError("the file has a header but no articles", path)
-
-
-def _csv_check(path: Path) -> int:
-    return sum(1 for line, row in _csv_rows(path) if make_article(row, "", path, line))
-
-
-def _csv_articles(path: Path) -> Iterator[Article]:
-    for line, row in _csv_rows(path):
-        yield make_article(row, row["text"], path, line)
-
-
-def _csv_metadata(path: Path) -> Iterator[Article]:
-    for line, row in _csv_rows(path):
-        yield make_article(row, "", path, line)
+def _csv_entries(path: Path) -> Iterator[Entry]:
+    for line, row in _csv_records(read_utf8(path, CorpusError), path, (*METADATA_FIELDS, "text")):
+        text = _inline_text(row, path, line)
+        yield Entry(path, line, row, lambda text=text: text)
 
 
 # --- the table -----------------------------------------------------------------------
@@ -273,22 +232,34 @@ def _csv_metadata(path: Path) -> Iterator[Article]:
 
 @dataclass(frozen=True)
 class Reader:
-    """A corpus format: ``accepts(path)`` recognises it; ``check(path)`` validates it whole
-    and counts its articles; ``articles`` streams them; ``metadata`` streams them without
-    their text (cheap, for mapping annotations to outlets)."""
+    """A corpus format: ``accepts(path)`` recognises it; ``entries(path)`` lists its
+    articles (metadata, place, lazily read text), checked one by one."""
 
     accepts: Callable[[Path], bool]
-    check: Callable[[Path], int]
-    articles: Callable[[Path], Iterator[Article]]
-    metadata: Callable[[Path], Iterator[Article]]
+    entries: Callable[[Path], Iterator[Entry]]
+
+    def checked(self, path: Path) -> Iterator[Entry]:
+        return _entries_checked(self.entries(path), path, "no articles in the corpus")
+
+    def check(self, path: Path) -> int:
+        """Validate the whole corpus, texts included; returns its number of articles."""
+        return sum(1 for entry in self.checked(path) if make_article(entry.record, entry.text(), entry.source, entry.line))
+
+    def articles(self, path: Path) -> Iterator[Article]:
+        for entry in self.checked(path):
+            yield make_article(entry.record, entry.text(), entry.source, entry.line)
+
+    def metadata(self, path: Path) -> Iterator[Article]:
+        for entry in self.checked(path):
+            yield make_article(entry.record, "", entry.source, entry.line)
 
 
-# To add a corpus format, add an entry: the first reader that accepts a path reads it.
+# To add a corpus format, write an entries function and add a line: the first reader that
+# accepts a path reads it.
 READERS: dict[str, Reader] = {
-    "folder": Reader(lambda p: p.is_dir(), _folder_check, _folder_articles, _folder_metadata),
-    "jsonl": Reader(lambda p: p.is_file() and p.suffix.lower() in (".jsonl", ".ndjson", ".json"),
-                    _jsonl_check, _jsonl_articles, _jsonl_metadata),
-    "csv": Reader(lambda p: p.is_file() and p.suffix.lower() == ".csv", _csv_check, _csv_articles, _csv_metadata),
+    "folder": Reader(lambda p: p.is_dir(), _folder_entries),
+    "jsonl": Reader(lambda p: p.is_file() and p.suffix.lower() in (".jsonl", ".ndjson", ".json"), _jsonl_entries),
+    "csv": Reader(lambda p: p.is_file() and p.suffix.lower() == ".csv", _csv_entries),
 }
 
 

@@ -139,23 +139,48 @@ def _fold_figures(name: str, train: np.ndarray, test: np.ndarray, gold: list[str
     return fold
 
 
+def _fold(make_pipeline: Callable[[], Pipeline], data: LabelledSet, train: np.ndarray, test: np.ndarray,
+          labels: Sequence[str]) -> tuple[list[str], np.ndarray, dict | None]:
+    """One fold's predictions, probabilities (in ``labels`` order) and drift figures."""
+    from .drift import DriftMeter
+
+    texts, fold_labels = [data.texts[i] for i in train], [data.labels[i] for i in train]
+    test_texts = [data.texts[i] for i in test]
+    if len(set(fold_labels)) < 2:
+        predicted, proba = fit_predict(make_pipeline, texts, fold_labels, test_texts, labels)
+        return predicted, proba, None
+    pipeline = fit(make_pipeline(), texts, fold_labels)
+    predicted, fitted = predict_proba(pipeline, test_texts)
+    proba = np.zeros((len(test_texts), len(labels)))
+    for column, label in enumerate(pipeline.classes_):
+        proba[:, list(labels).index(label)] = fitted[:, column]
+    drift = DriftMeter(pipeline).add_all(test_texts, fitted, predicted).figures().to_dict()
+    return list(predicted), proba, drift
+
+
 def cross_validate(data: LabelledSet, make_pipeline: Callable[[], Pipeline], labels: Sequence[str],
                    protocol: str, k: int = 5, seed: int = 0, f_avg_labels: Sequence[str] | None = None,
-                   name: str | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+                   name: str | None = None, progress: Callable[[int, int], None] | None = None,
+                   n_jobs: int = 1) -> dict:
     """Out-of-fold predictions and probabilities for every sentence, pooled metrics, and
     per-fold figures. A fold whose training part lacks a label still trains (on the labels
-    it has); its test sentences of the missing label then count as errors, as in use."""
+    it has); its test sentences of the missing label then count as errors, as in use.
+    ``n_jobs`` folds are fitted at once in worker processes; the results do not depend on it."""
+    from joblib import Parallel, delayed
+
     predicted = np.empty(len(data.texts), dtype=object)
     proba = np.zeros((len(data.texts), len(labels)))
     per_fold = []
     fold_list = folds(data, protocol, k, seed)
-    for number, (fold_name, train, test) in enumerate(fold_list, start=1):
-        fold_pred, fold_proba = fit_predict(make_pipeline, [data.texts[i] for i in train],
-                                            [data.labels[i] for i in train], [data.texts[i] for i in test], labels)
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fold)(make_pipeline, data, train, test, labels) for _, train, test in fold_list)
+    for number, ((fold_name, train, test), (fold_pred, fold_proba, drift)) in enumerate(zip(fold_list, results), start=1):
         predicted[test] = fold_pred
         proba[test] = fold_proba
         per_fold.append(_fold_figures(fold_name, train, test, [data.labels[i] for i in test], fold_pred, labels,
                                       f_avg_labels))
+        if drift:
+            per_fold[-1]["drift"] = drift
         if progress:
             progress(number, len(fold_list))
     result = _result(data.labels, list(predicted), labels, name or protocol, per_fold, f_avg_labels)

@@ -14,6 +14,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from .markers import Attribution, Preprocessor, expand_lexicon
+
 
 class CueLexicon(BaseEstimator, TransformerMixin):
     """Counts of cue phrases per category (hedges, warnings, calls to action, threats ...),
@@ -50,10 +52,12 @@ class CueLexicon(BaseEstimator, TransformerMixin):
         return np.array([f"cue_{c}" for c in self.categories_], dtype=object)
 
 
-def _tfidf(spec: Mapping, analyzer: str) -> TfidfVectorizer:
+def _tfidf(spec: Mapping, analyzer: str, preprocessor: Preprocessor | None = None) -> TfidfVectorizer:
     """A TF-IDF vectorizer from a ``features.word`` or ``features.char`` block (every key
-    comes from conf/features; there are no defaults here)."""
+    comes from conf/features; there are no defaults here). With a ``preprocessor`` (masking,
+    negation marking) the text is rewritten, and lower-cased, before counting."""
     return TfidfVectorizer(
+        preprocessor=preprocessor,
         analyzer=analyzer,
         ngram_range=tuple(spec["ngram_range"]),
         min_df=spec["min_df"],
@@ -67,15 +71,35 @@ def _tfidf(spec: Mapping, analyzer: str) -> TfidfVectorizer:
     )
 
 
-def build_features(word: Mapping | None, char: Mapping | None = None, cues: Mapping | None = None) -> FeatureUnion:
-    """A FeatureUnion of the enabled feature sets (each spec has ``enabled: bool``)."""
+def _preprocessor(text: Mapping | None) -> Preprocessor | None:
+    if not text or not any(text[key] for key in ("mask_names", "mask_numbers", "mark_negation")):
+        return None
+    return Preprocessor(text["mask_names"], text["mask_numbers"], text["mark_negation"], text["negation_scope"])
+
+
+def build_features(features: Mapping) -> FeatureUnion:
+    """A FeatureUnion of the enabled feature sets of a ``features`` config (each block has
+    ``enabled: bool``; ``text`` says how sentences are rewritten before n-grams are counted)."""
+    word, char, cues = features.get("word"), features.get("char"), features.get("cues")
+    preprocessor = _preprocessor(features.get("text"))
     parts = []
     if word and word["enabled"]:
-        parts.append(("word", _tfidf(word, "word")))
+        parts.append(("word", _tfidf(word, "word", preprocessor)))
     if char and char["enabled"]:
-        parts.append(("char", _tfidf(char, char["analyzer"])))
+        parts.append(("char", _tfidf(char, char["analyzer"], preprocessor)))
     if cues and cues["enabled"]:
-        parts.append(("cues", CueLexicon({k: list(v) for k, v in cues["lexicon"].items()})))
+        parts.append(("cues", CueLexicon(expand_lexicon(cues["lexicon"]))))
+    attribution = features.get("attribution")
+    if attribution and attribution["enabled"]:
+        parts.append(("attribution", Attribution()))
     if not parts:
         raise ValueError("no feature set is enabled")
-    return FeatureUnion(parts)
+    return FeatureUnion(parts, transformer_weights=_weights(features))
+
+
+def _weights(features: Mapping) -> dict[str, float] | None:
+    """Per-block weights (``weight`` in a block): dense cue counts can be scaled against the
+    thousands of TF-IDF columns."""
+    weights = {name: float(block["weight"]) for name, block in features.items()
+               if isinstance(block, Mapping) and "weight" in block and block.get("enabled")}
+    return weights or None

@@ -265,10 +265,12 @@ def _match(row: ToolRow, path: Path, index: CorpusIndex | None) -> tuple[str, st
 
 
 def resolve(rows: Sequence[ToolRow], path: str | Path, labels: Sequence[str], label_map: Mapping[str, str],
-            index: CorpusIndex | None, known_actors: set[str] | None = None) -> tuple[list[Annotation], list[ToolRow]]:
+            index: CorpusIndex | None, known_actors: set[str] | None = None,
+            trace: Mapping[str, Mapping[str, str]] | None = None) -> tuple[list[Annotation], list[ToolRow]]:
     """Validate every row and turn the labelled ones into annotations with stable ids.
 
-    Returns (annotations, unlabelled rows). A missing text, an unknown label, a text
+    ``trace`` (doc_id -> fields such as outlet, url, crisis) is copied onto each row, so every
+    imported label can be traced to its article. Returns (annotations, unlabelled rows). A missing text, an unknown label, a text
     not found in its article, an unknown actor or the same sentence twice stops the
     import with the file and line (or task).
     """
@@ -287,7 +289,8 @@ def resolve(rows: Sequence[ToolRow], path: str | Path, labels: Sequence[str], la
             raise location_error(f"unknown label {row.label!r}; expected one of {', '.join(labels)} "
                                  "or a name mapped in importing.label_map", source, row.where)
         sid, doc_id = _match(row, source, index)
-        record = {"id": sid, "doc_id": doc_id, "text": row.text, "label": label, "actors": list(row.actors),
+        record = {**(trace or {}).get(doc_id, {}),
+                  "id": sid, "doc_id": doc_id, "text": row.text, "label": label, "actors": list(row.actors),
                   "annotator": row.annotator, "note": row.note}
         try:
             annotations.append(parse_annotation(record, source, 0, labels, known_actors))

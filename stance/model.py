@@ -9,25 +9,15 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from .classifier import make_classifier
 from .features import build_features
 
 
 def build_pipeline(features: Mapping, model: Mapping, seed: int) -> Pipeline:
     """An unfitted TF-IDF + logistic-regression pipeline."""
-    union = build_features(features.get("word"), features.get("char"), features.get("cues"))
-    class_weight = model["class_weight"]
-    classifier = LogisticRegression(
-        C=float(model["C"]),
-        class_weight=dict(class_weight) if isinstance(class_weight, Mapping) else class_weight,
-        max_iter=int(model["max_iter"]),
-        solver=str(model["solver"]),
-        tol=float(model["tol"]),
-        random_state=seed,
-    )
-    return Pipeline([("features", union), ("classifier", classifier)])
+    return Pipeline([("features", build_features(features)), ("classifier", make_classifier(model, seed))])
 
 
 # Fitted attributes that make two pickles of the same model differ: ``stop_words_`` is a
@@ -53,6 +43,7 @@ def fit(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]) -> Pipe
 
 def predict_proba(pipeline: Pipeline, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """Predicted labels and the probability matrix (columns in ``classes_`` order)."""
-    proba = pipeline.predict_proba(list(texts))
-    classes = list(pipeline.classes_)
-    return [classes[i] for i in proba.argmax(axis=1)], proba
+    features = pipeline[:-1].transform(list(texts))
+    classifier = pipeline[-1]
+    # the classifier's own decision (decision offsets, when tuned, move it off the argmax)
+    return list(classifier.predict(features)), classifier.predict_proba(features)

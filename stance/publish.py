@@ -263,7 +263,8 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
 
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
-            say: Callable[[str], None] = print, context: ArticleContext = ArticleContext()) -> dict[str, pd.DataFrame]:
+            say: Callable[[str], None] = print, warnings: Sequence[str] = (),
+            context: ArticleContext = ArticleContext()) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
     ``out_dir``; writers that list sentences stream ``predictions`` again."""
     tables = stance_tables(counts, list(options.labels), options.outlet_column, options.plus, options.minus,
@@ -277,7 +278,7 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     if options.print_tables:
         say(format_tables(tables, method, options.max_rows))
     in_sample = in_sample_note(options, quantifier, counts)
-    notes = [note for note in (in_sample, interval_note(options)) if note]
+    notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
                               out_dir, context)
     for name, writer in WRITERS.items():

@@ -177,6 +177,7 @@ class EvalSettings:
     holdout_path: Path | None
     f_avg_labels: tuple[str, ...] | None
     group_column: str
+    n_jobs: int            # folds fitted at once (worker processes); -1: every core
 
     def as_record(self) -> dict:
         """The protocol as stored in metrics and cards."""
@@ -217,6 +218,13 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class SampleSettings:
+    size: int
+    min_per_outlet: int
+    min_words: int
+
+
+@dataclass(frozen=True)
 class AgreementSettings:
     first: Path | None
     second: Path | None
@@ -250,6 +258,7 @@ class Settings:
     store: StoreSettings
     importing: ImportSettings
     queue: QueueSettings
+    sample: SampleSettings
     agreement: AgreementSettings
     compare: CompareSettings
     benchmark: dict | None
@@ -289,20 +298,32 @@ def _features(section: Section) -> dict:
     cues = section.group("cues")
     lexicon = cues.group("lexicon")
     lexicon_values = {}
-    for category in lexicon.raw:
+    for category, entries in lexicon.raw.items():
         if not isinstance(category, str) or not category.strip():
             raise lexicon.fail(str(category), "category names as text")
-        lexicon_values[category] = list(lexicon.strings(category, allow_empty=False))
+        if isinstance(entries, Mapping):
+            entry = lexicon.group(category)
+            unknown = set(entries) - {"verbs", "phrases"}
+            if unknown:
+                raise entry.fail(sorted(unknown)[0], "only verbs and phrases")
+            lexicon_values[category] = {key: list(entry.strings(key)) for key in ("verbs", "phrases") if key in entries}
+        else:
+            lexicon_values[category] = list(lexicon.strings(category, allow_empty=False))
     blocks["cues"] = {"enabled": cues.flag("enabled"), "lexicon": lexicon_values}
-    if not any(block["enabled"] for block in blocks.values()):
+    text = section.group("text")
+    blocks["text"] = {"mask_names": text.flag("mask_names"), "mask_numbers": text.flag("mask_numbers"),
+                      "mark_negation": text.flag("mark_negation"),
+                      "negation_scope": text.number("negation_scope", minimum=1, maximum=10, integer=True)}
+    blocks["attribution"] = {"enabled": section.group("attribution").flag("enabled")}
+    for name in ("word", "char", "cues", "attribution"):
+        if "weight" in section.raw[name]:
+            blocks[name]["weight"] = section.group(name).number("weight", above=0)
+    if not any(blocks[name]["enabled"] for name in ("word", "char", "cues", "attribution")):
         raise ConfigError("config: no feature set is enabled; set one of features.word.enabled, "
-                          "features.char.enabled or features.cues.enabled to true")
-    # extra blocks (masking, negation ...) are passed through when the features stage knows them
-    for extra in sorted(set(section.raw) - {"word", "char", "cues"}):
-        value = section.raw[extra]
-        if not isinstance(value, Mapping):
-            raise section.fail(extra, "a group of settings")
-        blocks[extra] = dict(value)
+                          "features.char.enabled, features.cues.enabled or features.attribution.enabled to true")
+    unknown = sorted(set(section.raw) - {"word", "char", "cues", "text", "attribution"})
+    if unknown:
+        raise ConfigError(f"config: features.{unknown[0]} is not a feature setting (word, char, cues, text, attribution)")
     return blocks
 
 
@@ -322,7 +343,11 @@ def _model(section: Section) -> dict:
     return {"C": section.number("C", above=0), "class_weight": dict(class_weight) if isinstance(class_weight, Mapping)
             else class_weight, "max_iter": section.number("max_iter", minimum=1, integer=True),
             "solver": section.text("solver", SOLVERS), "tol": section.number("tol", above=0),
-            **{k: v for k, v in section.raw.items() if k not in ("C", "class_weight", "max_iter", "solver", "tol")}}
+            "two_stage": section.flag("two_stage"),
+            "calibration": section.text("calibration", ("none", "sigmoid", "isotonic")),
+            "calibration_folds": section.number("calibration_folds", minimum=2, maximum=20, integer=True),
+            "tune_offsets": section.flag("tune_offsets"),
+            "offset_folds": section.number("offset_folds", minimum=2, maximum=20, integer=True)}
 
 
 def _report(section: Section, labels: tuple[str, ...], seed: int):
@@ -403,6 +428,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
     corpus, segment, actors = (Section(raw.get(n), n, base) for n in ("corpus", "segment", "actors"))
     evaluation, store, importing = (Section(raw.get(n), n, base) for n in ("eval", "store", "importing"))
     queue, agreement, compare = (Section(raw.get(n), n, base) for n in ("queue", "agreement", "compare"))
+    sampling = Section(raw.get("sample"), "sample", base)
     f_avg = evaluation.strings("f_avg_labels", optional=True)
     if f_avg and set(f_avg) - set(labels):
         raise evaluation.fail("f_avg_labels", f"labels from [{', '.join(labels)}]")
@@ -428,7 +454,8 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         eval=EvalSettings(evaluation.text("protocol", tuple(PROTOCOLS)),
                           evaluation.number("k", minimum=2, maximum=1000, integer=True),
                           evaluation.path("holdout_path"), f_avg,
-                          evaluation.text("group_column")),
+                          evaluation.text("group_column"),
+                          evaluation.number("n_jobs", minimum=-1, maximum=512, integer=True)),
         report=_report(Section(raw.get("report"), "report", base), labels, seed),
         store=StoreSettings(store.path("dir", optional=False), store.text("version", optional=True),
                             store.text("promote", PROMOTION_POLICIES), store.text("sweep_promote", PROMOTION_POLICIES)),
@@ -441,6 +468,9 @@ def from_config(raw: Mapping, base: Path) -> Settings:
                             queue.number("pool", minimum=1, integer=True), queue.number("diversity", minimum=0),
                             queue.number("max_similarity", minimum=0, maximum=1),
                             queue.number("min_words", minimum=0, integer=True)),
+        sample=SampleSettings(sampling.number("size", minimum=1, integer=True),
+                              sampling.number("min_per_outlet", minimum=0, integer=True),
+                              sampling.number("min_words", minimum=0, integer=True)),
         agreement=AgreementSettings(agreement.path("first"), agreement.path("second"), agreement.paths("files")),
         compare=CompareSettings(compare.path("dir"), compare.text("metric")),
         benchmark=dict(benchmark) if benchmark is not None else None,

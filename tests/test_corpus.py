@@ -134,7 +134,7 @@ def test_every_corpus_format_reads_the_same_articles(tmp_path):
 def test_a_csv_corpus_names_its_bad_rows(tmp_path):
     path = tmp_path / "corpus.csv"
     path.write_text('doc_id,outlet,title,date,author,url,text\na,X,,,,,"One.\nTwo."\na,Y,,,,,Three.\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"corpus.csv:4: duplicate doc_id 'a' \(first on line 3\)"):
+    with pytest.raises(CorpusError, match=r"corpus.csv:4: duplicate doc_id 'a' \(first on line 2\)"):
         validate_corpus(path)
     path.write_text("doc_id;outlet;title;date;author;url;text\na;X;;;;;One.\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"corpus.csv:1: columns are separated by semicolons"):

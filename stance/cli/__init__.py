@@ -79,6 +79,9 @@ COMMANDS: dict[str, Command] = {
     "queue": Command("queue", "queue", "Write the unannotated sentences whose labels would teach the model most "
                      "(CSV, doccano, Label Studio).", "stance queue queue.size=30",
                      groups=("queue", "corpus", "annotations", "store")),
+    "sample": Command("sample", "sample", "Draw a random, outlet-stratified validation sample of the corpus for "
+                      "annotators (CSV, doccano, Label Studio).", "stance sample sample.size=100 corpus.path=DIR",
+                      groups=("sample", "corpus", "store")),
     "import": Command("import_", "import_annotations", "Import labelled sentences (SPEC JSONL/CSV, doccano or Label "
                       "Studio export) into the annotation store.",
                       "stance import admin.jsonl 'importing.label_map={Hawkish: advocate, Dovish: caution}'",

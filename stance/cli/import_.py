@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..annotations import load_annotations, write_annotations
-from ..corpus import iter_corpus
+from ..annotations import TRACE_FIELDS
+from ..corpus import iter_corpus, read_metadata
 from ..errors import AnnotationConflictError, AnnotationError, ConfigError
 from ..files import locked, sha256, write_json
 from ..importing import CorpusIndex, ToolRow, describe_place, index_sentences, location_error, read_export, resolve
@@ -30,6 +31,13 @@ def corpus_index(settings: Settings) -> CorpusIndex:
     analysis = analyzer(settings, with_holders=False)
     sentences = ((s.id, s.doc_id, s.text) for article in iter_corpus(path) for s in analysis.sentences(article))
     return index_sentences(sentences, where=f"the corpus {path}")
+
+
+def trace_fields(settings: Settings) -> dict[str, dict[str, str]]:
+    """Each article's trace fields (outlet, source_dataset, url, crisis), copied onto the rows
+    imported for it, so every label in the store can be traced to its article."""
+    return {doc_id: {name: article.field(name) for name in TRACE_FIELDS if article.field(name)}
+            for doc_id, article in read_metadata(corpus_path(settings)).items()}
 
 
 def _read_rows(options: ImportSettings, source: Path) -> tuple[str, list[ToolRow]]:
@@ -59,7 +67,8 @@ def import_annotations(settings: Settings, out_dir: Path) -> dict:
         raise ConfigError(f"config: annotations.path={store_path} is not a .jsonl file; imports merge into a JSONL store")
     fmt, rows = _read_rows(options, source)
     index = corpus_index(settings) if options.match_corpus else None
-    imported, unlabelled = resolve(rows, source, labels, options.label_map, index, known_actors(settings))
+    imported, unlabelled = resolve(rows, source, labels, options.label_map, index, known_actors(settings),
+                                   trace_fields(settings) if options.match_corpus else None)
     if unlabelled and options.unlabelled == "error":
         raise location_error("no label (importing.unlabelled=error)", source, unlabelled[0].where)
     if not imported:

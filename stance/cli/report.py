@@ -24,4 +24,5 @@ def report(settings: Settings, out_dir: Path) -> dict:
     quantifier = quantifier_for(settings.report, confusion)
     counts = StanceCounts().add_all(read_predictions(source, settings.labels))  # every line checked first
     return {"tables": publish(settings.report, quantifier, confusion, counts, source, out_dir,
-                              [("model", confusion.model_version or "unknown")], say, article_context(settings))}
+                              [("model", confusion.model_version or "unknown")], say,
+                              context=article_context(settings))}

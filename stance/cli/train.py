@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import store
 from ..annotations import Annotation
 from ..card import ModelCard, library_versions, metrics_summary
+from ..drift import thresholds
 from ..corpus import iter_corpus
 from ..errors import AnnotationError, ConfigError
 from ..evaluate import PROTOCOLS, LabelledSet, cross_validate, holdout, probability_confusion, protocol_name
@@ -57,7 +58,7 @@ def evaluate_protocol(settings: Settings, data: LabelledSet) -> dict:
             bar.update(1)
     try:
         return cross_validate(data, make, labels, settings.eval.protocol, settings.eval.k, settings.seed,
-                              settings.eval.f_avg_labels, name, advance)
+                              settings.eval.f_avg_labels, name, advance, settings.eval.n_jobs)
     finally:
         if bar is not None:
             bar.close()
@@ -82,6 +83,10 @@ def train(settings: Settings, out_dir: Path) -> dict:
     proba = metrics.pop("probabilities")
     if settings.eval.protocol != "holdout":  # PACC's rates: out-of-fold probabilities per gold label
         metrics["probability_confusion"] = probability_confusion(data.labels, proba, settings.labels)
+    folds_with_drift = [fold["drift"] for fold in metrics.get("folds", []) if "drift" in fold]
+    if folds_with_drift:  # warning thresholds for `stance predict`, from the held-out folds
+        neutral_rate = data.labels.count("neutral") / len(data.labels) if "neutral" in settings.labels else 0.0
+        metrics["drift"] = {"thresholds": thresholds(folds_with_drift, neutral_rate)}
     summary = data_summary(path, rows)
     metrics["data"] = summary.__dict__
     metrics["config"] = settings.model_config()

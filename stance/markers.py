@@ -1,0 +1,136 @@
+"""Features meant to carry over to crises the model never saw.
+
+- :class:`Preprocessor` rewrites a sentence before its n-grams are counted: names (runs of
+  capitalised words not opening the sentence) become ``xname`` and numbers ``xnum``, so the
+  model learns stance words rather than who said them or where; all-capitals wire copy is
+  lower-cased first; words in the scope of a negation ("not", "never", "no longer" ...) get a
+  ``neg_`` twin, so "will not strike" differs from "will strike".
+- :class:`Attribution` counts what marks a reported position: how much of the sentence is
+  quotation, whether it opens with one, the reporting verbs by class (speech, warning,
+  urging, threatening, opposing, authorizing), "according to", first-person plural (a
+  speaker's "we") and modal verbs.
+- :func:`expand_lexicon` turns a cue lexicon whose categories list verb lemmas and phrases
+  into flat phrase lists (every inflection of every verb).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from .verbs import forms_pattern, inflect
+
+_NAME = re.compile(r"(?<=[a-z,;:)\"'] )[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s+(?:al-|bin |de |van )?[A-Z][a-z]+(?:[-'][A-Za-z]+)?)*")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NEGATION = re.compile(r"\b(?:not|never|no|without|no longer|neither|nor|cannot)\b|n't\b", re.I)
+_SCOPE_END = re.compile(r"[,.;:!?\"]")
+_WORD = re.compile(r"[\w'-]+")
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+
+
+class Preprocessor:
+    """The text a vectorizer counts: lower-cased, with names and numbers masked and negation
+    scope marked as configured. A plain callable object, so pickled models stay loadable."""
+
+    def __init__(self, mask_names: bool = False, mask_numbers: bool = False, mark_negation: bool = False,
+                 negation_scope: int = 3):
+        self.mask_names = mask_names
+        self.mask_numbers = mask_numbers
+        self.mark_negation = mark_negation
+        self.negation_scope = negation_scope
+
+    def __call__(self, text: str) -> str:
+        if _mostly_capitals(text):
+            text = text.lower()
+        if self.mask_names:
+            text = _NAME.sub("xname", text)
+        if self.mask_numbers:
+            text = _NUMBER.sub("xnum", text)
+        text = text.lower()
+        if self.mark_negation:
+            text = self._marked(text)
+        return text
+
+    def _marked(self, text: str) -> str:
+        """Each negation followed by ``neg_`` copies of the next words, up to punctuation."""
+        out, last = [], 0
+        for match in _NEGATION.finditer(text):
+            end = _SCOPE_END.search(text, match.end())
+            scope = text[match.end(): end.start() if end else len(text)]
+            words = _WORD.findall(scope)[: self.negation_scope]
+            out.append(text[last: match.end()])
+            out.append(" " + " ".join("neg_" + w for w in words) + " ")
+            last = match.end()
+        out.append(text[last:])
+        return "".join(out)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Preprocessor) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        return f"Preprocessor({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+
+# Reporting verbs by what they report (lemmas; every inflection is matched).
+VERB_CLASSES: dict[str, tuple[str, ...]] = {
+    "speech": ("say", "tell", "add", "state", "note", "explain", "write", "tweet", "declare", "announce"),
+    "warning": ("warn", "caution", "fear", "worry", "alert"),
+    "urging": ("urge", "call for", "call on", "demand", "press", "push", "insist", "appeal", "plead", "recommend"),
+    "threatening": ("threaten", "vow", "pledge", "promise", "swear"),
+    "opposing": ("oppose", "reject", "criticize", "condemn", "denounce", "object", "question"),
+    "authorizing": ("order", "authorize", "approve", "direct", "instruct"),
+}
+_QUOTE = re.compile(r'"[^"]*"?')
+_ACCORDING = re.compile(r"\baccording to\b", re.I)
+_WE = re.compile(r"\b(?:we|our|us)\b", re.I)
+_MODAL = re.compile(r"\b(?:must|should|would|could|might|may|will|shall|can)\b", re.I)
+
+
+class Attribution(BaseEstimator, TransformerMixin):
+    """Dense counts of attribution markers, ``log1p``-scaled (see the module docstring)."""
+
+    def fit(self, texts: Sequence[str], y=None) -> "Attribution":
+        self.names_ = ["quoted_share", "opens_with_quote", *(f"verbs_{c}" for c in VERB_CLASSES), "according_to",
+                       "we", "modal"]
+        return self
+
+    def _patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(forms_pattern([f for lemma in lemmas for f in inflect(lemma)]), re.I)
+                for lemmas in VERB_CLASSES.values()]
+
+    def transform(self, texts: Sequence[str]):
+        if not hasattr(self, "names_"):
+            self.fit(texts)
+        patterns = self._patterns()
+        rows = []
+        for text in texts:
+            quoted = sum(len(m.group()) for m in _QUOTE.finditer(text))
+            rows.append([quoted / max(len(text), 1), float(text.lstrip().startswith('"')),
+                         *(len(p.findall(text)) for p in patterns), len(_ACCORDING.findall(text)),
+                         len(_WE.findall(text)), len(_MODAL.findall(text))])
+        return sparse.csr_matrix(np.log1p(np.asarray(rows, dtype=float)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"attribution_{name}" for name in self.names_], dtype=object)
+
+
+def expand_lexicon(lexicon: Mapping) -> dict[str, list[str]]:
+    """Category -> phrases, from categories given as a list of phrases or as
+    ``{verbs: [lemmas], phrases: [...]}`` (verbs inflected by :mod:`stance.verbs`)."""
+    expanded = {}
+    for category, entries in lexicon.items():
+        if isinstance(entries, Mapping):
+            phrases = [form for lemma in entries.get("verbs") or () for form in inflect(lemma)]
+            phrases += list(entries.get("phrases") or ())
+        else:
+            phrases = list(entries)
+        expanded[category] = list(dict.fromkeys(p.lower() for p in phrases))
+    return expanded

@@ -1,0 +1,55 @@
+"""Features meant to carry over to new crises: masking, negation marking, attribution, lexicons."""
+
+import numpy as np
+
+from stance.markers import Attribution, Preprocessor, expand_lexicon
+
+
+def test_names_and_numbers_are_masked_but_the_opening_word_is_kept():
+    text = Preprocessor(mask_names=True, mask_numbers=True)("Officials said Hassan Rouhani sent 5,000 troops to Aleppo.")
+    assert text == "officials said xname sent xnum troops to xname."
+
+
+def test_all_capitals_wire_copy_is_not_masked_away():
+    text = Preprocessor(mask_names=True)("THE ARMY SAID IT WOULD ATTACK THE REBELS.")
+    assert text == "the army said it would attack the rebels."
+
+
+def test_negation_marks_the_words_in_its_scope_up_to_punctuation():
+    text = Preprocessor(mark_negation=True)("We will not strike them now, he said.")
+    assert "neg_strike neg_them neg_now" in text and "neg_he" not in text
+    assert Preprocessor(mark_negation=True)("We will strike them now.") == "we will strike them now."
+
+
+def test_preprocessors_with_the_same_settings_are_equal_so_models_compare_and_pickle():
+    import pickle
+
+    first = Preprocessor(True, False, True)
+    assert pickle.loads(pickle.dumps(first)) == first and first != Preprocessor(True, True, True)
+
+
+def test_attribution_counts_quotation_and_reporting_verb_classes():
+    features = Attribution().fit([])
+    matrix = features.transform(['"We will respond," the minister warned.', "The troops arrived on Monday."]).toarray()
+    names = list(features.get_feature_names_out())
+    row = dict(zip(names, matrix[0]))
+    assert row["attribution_opens_with_quote"] > 0 and row["attribution_verbs_warning"] > 0
+    assert row["attribution_we"] > 0 and matrix[1].sum() == 0
+
+
+def test_a_lexicon_of_verb_lemmas_and_phrases_expands_to_every_inflection():
+    lexicon = expand_lexicon({"warning": {"verbs": ["warn"], "phrases": ["Quagmire"]}, "plain": ["must", "should"]})
+    assert {"warn", "warns", "warned", "warning", "quagmire"} <= set(lexicon["warning"])
+    assert lexicon["plain"] == ["must", "should"]
+
+
+def test_the_shipped_escalation_lexicon_names_no_actor_place_or_crisis():
+    import yaml
+
+    from stance.settings import CONFIG_DIR
+
+    lexicon = expand_lexicon(yaml.safe_load((CONFIG_DIR / "features" / "lexicon" / "escalation_cues.yaml").read_text()))
+    phrases = {p for values in lexicon.values() for p in values}
+    for name in ("iran", "iraq", "trump", "pompeo", "kataib", "hezbollah", "militia", "pentagon", "israel", "russia"):
+        assert not any(name in p for p in phrases), name
+    assert np.mean([len(v) for v in lexicon.values()]) > 10
