@@ -89,10 +89,11 @@ class ModelCard:
                        training_data_file=training_data_file)
 
     def identity(self) -> dict:
-        """Everything but the version name and time: two saves of the same model agree on it."""
+        """Everything but the version name, the time and the command line that asked for it:
+        two saves of the same model (``stance train`` and ``stance train model.C=1.0``) agree on it."""
         record = self.to_dict()
-        record.pop("version", None)
-        record.pop("created", None)
+        for key in ("version", "created", "command"):
+            record.pop(key, None)
         return record
 
     def to_dict(self) -> dict:

@@ -1,12 +1,13 @@
-"""Charts of the stance tables as PNG bytes (matplotlib, headless).
+"""Charts of the stance tables as PNG or SVG bytes (matplotlib, headless).
 
-Two charts: stance shares per outlet as stacked bars, and net stance per actor as dots with
-their intervals. Both draw the intervals and mark thin rows, so a chart never looks surer
-than its table. Names come from the data, so every text is drawn as plain text (a ``$`` in
-an outlet's name is not maths), and an interval is drawn where it lies even when it does
-not contain the point estimate (a bootstrap interval may not), so valid data never fails. Figures are built with matplotlib's object API and the Agg canvas, so no
-display and no global pyplot state are needed; PNG metadata is fixed so the same table
-gives the same bytes.
+Three charts: stance shares per outlet as stacked bars, net stance per actor as dots with
+their intervals, and net stance over time as lines. All draw the intervals and mark thin rows,
+so a chart never looks surer than its table. Names come from the data, so every text is drawn
+as plain text (a ``$`` in an outlet's name is not maths), and an interval is drawn where it
+lies even when it does not contain the point estimate (a bootstrap interval may not), so valid
+data never fails. Figures are built with matplotlib's object API and the Agg canvas, so no
+display and no global pyplot state are needed; metadata (and SVG ids) are fixed so the same
+table gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import warnings
 from typing import Sequence
 
 import pandas as pd
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -29,12 +31,20 @@ def _plain(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _png(figure: Figure) -> bytes:
+FORMATS = ("png", "svg")
+
+
+def _png(figure: Figure, fmt: str = "png") -> bytes:
+    """The figure as PNG (raster, for the page) or SVG (vector, for print and editing)."""
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     with warnings.catch_warnings():  # a name in a script the font lacks is drawn as boxes, not reported per glyph
         warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
-        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+        if fmt == "svg":
+            with rc_context({"svg.hashsalt": "stance", "svg.fonttype": "none"}):
+                figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+        else:
+            figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -46,13 +56,13 @@ def _largest(table: pd.DataFrame, max_rows: int | None) -> tuple[pd.DataFrame, s
     return kept, f" ({max_rows} of {len(table)} rows, those with most sentences)"
 
 
-def _empty(title: str, message: str) -> bytes:
+def _empty(title: str, message: str, fmt: str = "png") -> bytes:
     figure = Figure(figsize=(7, 1.6))
     axes = figure.add_subplot()
     axes.set_axis_off()
     axes.set_title(_plain(title), loc="left", fontsize=11)
     axes.text(0.5, 0.4, _plain(message), ha="center", va="center", color=FLAG_COLOR)
-    return _png(figure)
+    return _png(figure, fmt)
 
 
 def _row_label(name: str, n: int, n_articles: int, flag: str) -> str:
@@ -67,11 +77,11 @@ def _order(labels: Sequence[str], plus: str, minus: str) -> list[str]:
 
 
 def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], plus: str, minus: str,
-                title: str, max_rows: int | None = 30) -> bytes:
+                title: str, max_rows: int | None = 30, fmt: str = "png") -> bytes:
     """Stacked horizontal bars of each group's stance shares; whiskers show the intervals of
     the ``plus`` share (at its right edge) and of the ``minus`` share (at its left edge)."""
     if table.empty:
-        return _empty(title, "no rows")
+        return _empty(title, "no rows", fmt)
     table, note = _largest(table, max_rows)
     order = _order(labels, plus, minus)
     colors, others = {}, iter(OTHER_COLORS * len(order))
@@ -108,15 +118,15 @@ def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], p
     axes.set_title(_plain(title + note), loc="left", fontsize=10, pad=24)
     axes.legend(ncols=len(order), loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
-    return _png(figure)
+    return _png(figure, fmt)
 
 
 def net_stance_chart(table: pd.DataFrame, group_column: str, title: str, plus: str = "advocate",
-                     minus: str = "caution", max_rows: int | None = 30) -> bytes:
+                     minus: str = "caution", max_rows: int | None = 30, fmt: str = "png") -> bytes:
     """One dot per group at its net stance with a line across its interval; flagged rows
     are drawn hollow and grey, groups without an interval (one article) as a lone dot."""
     if table.empty:
-        return _empty(title, "no stance holders found")
+        return _empty(title, "no stance holders found", fmt)
     table, note = _largest(table, max_rows)
     rows = table.to_dict("records")
     figure = Figure(figsize=(8.5, 1.3 + 0.42 * len(rows)))
@@ -135,4 +145,45 @@ def net_stance_chart(table: pd.DataFrame, group_column: str, title: str, plus: s
     axes.set_title(_plain(title + note), loc="left", fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="x", color="#eeeeee")
-    return _png(figure)
+    return _png(figure, fmt)
+
+
+LINE_COLORS = ("#b2363b", "#2f6aa8", "#3a8a4f", "#8a5aa8", "#c27a1a", "#4a4a4a", "#1a8a8a", "#a8456f")
+
+
+def timeline_chart(table: pd.DataFrame, group_column: str | None, title: str, plus: str = "advocate",
+                   minus: str = "caution", max_groups: int = 6, fmt: str = "png") -> bytes:
+    """Net stance per period as a line per group (the ``max_groups`` groups with most
+    sentences; one line for all coverage when ``group_column`` is None), intervals as bands;
+    flagged points are hollow."""
+    if table.empty:
+        return _empty(title, "no dated sentences", fmt)
+    periods = sorted(table["period"].unique())
+    position = {period: i for i, period in enumerate(periods)}
+    if group_column is None:
+        groups, note = [("all coverage", table)], ""
+    else:
+        sizes = table.groupby(group_column)["n"].sum().sort_values(ascending=False, kind="stable")
+        kept = list(sizes.index[:max_groups])
+        groups = [(str(name), table[table[group_column] == name]) for name in kept]
+        note = f" ({len(kept)} of {len(sizes)} with most sentences)" if len(sizes) > len(kept) else ""
+    figure = Figure(figsize=(9, 4.2))
+    axes = figure.add_subplot()
+    axes.axhline(0, color=FLAG_COLOR, linewidth=0.8, zorder=0)
+    for (name, rows), color in zip(groups, LINE_COLORS * (1 + len(groups) // len(LINE_COLORS))):
+        rows = rows.sort_values("period")
+        x = [position[p] for p in rows["period"]]
+        axes.plot(x, rows["net_stance"].astype(float), "-", color=color, linewidth=1.5, label=_plain(name))
+        low, high = rows["net_stance_lo"].astype(float), rows["net_stance_hi"].astype(float)
+        axes.fill_between(x, low, high, color=color, alpha=0.12, linewidth=0)
+        flagged = rows["flag"].astype(bool).tolist()
+        for xi, value, thin in zip(x, rows["net_stance"].astype(float), flagged):
+            axes.plot([xi], [value], "o", markersize=5, color=color, markerfacecolor="white" if thin else color)
+    step = max(1, len(periods) // 12)
+    axes.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, ha="right", fontsize=8)
+    axes.set_ylim(-1.05, 1.05)
+    axes.set_ylabel(f"net stance ({plus} - {minus})")
+    axes.set_title(_plain(title + note), loc="left", fontsize=10)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _png(figure, fmt)

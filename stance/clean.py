@@ -157,6 +157,9 @@ def clean(raw: str, options: CleanOptions = CleanOptions()) -> CleanText:
 
 
 def clean_options(drop_line_patterns: Iterable[str] = (), strip_prefix_patterns: Iterable[str] = (),
-                  closing_line_patterns: Iterable[str] = (), **flags) -> CleanOptions:
-    """Build :class:`CleanOptions` from plain config values (lists become tuples)."""
-    return CleanOptions(tuple(drop_line_patterns), tuple(strip_prefix_patterns), tuple(closing_line_patterns), **flags)
+                  closing_line_patterns: Iterable[str] = (), extra_drop_line_patterns: Iterable[str] = (),
+                  **flags) -> CleanOptions:
+    """Build :class:`CleanOptions` from plain config values (lists become tuples; a project's
+    ``extra_drop_line_patterns`` are dropped on top of ``drop_line_patterns``)."""
+    return CleanOptions((*drop_line_patterns, *extra_drop_line_patterns), tuple(strip_prefix_patterns),
+                        tuple(closing_line_patterns), **flags)

@@ -1,9 +1,10 @@
 """Exports for network analysis, the way Discourse Network Analyzer users work.
 
-- An event list: one row per sentence and holder (date, outlet, actor, stance label,
-  probability, sentence id ...), streamed from the predictions, ready for DNA-style
-  time-sliced networks or any statistics package. Sentences without a holder are authorial
-  or background and have no row.
+- An event list: one row per sentence and holder (date, outlet, actor, the actor's
+  affiliation, stance label, probability, sentence id, article title and url ...), streamed
+  from the predictions, ready for DNA-style time-sliced networks or any statistics package.
+  Sentences without a holder are authorial or background and have no row.
+- A prediction table: one row per sentence with each label's probability, for R and pandas.
 - An actor x stance two-mode network as GraphML (Gephi, igraph, networkx read it): actor
   nodes and one node per stance label, edges weighted by how many of the actor's sentences
   carry that label.
@@ -28,22 +29,27 @@ import pandas as pd
 
 from .files import spreadsheet_safe, write_atomic
 
-EVENT_COLUMNS = ("date", "outlet", "actor", "label", "probability", "sentence_id", "doc_id", "sent_idx",
-                 "original_outlet", "in_training", "text")
+EVENT_COLUMNS = ("date", "outlet", "actor", "affiliation", "label", "probability", "sentence_id", "doc_id",
+                 "sent_idx", "original_outlet", "title", "url", "in_training", "text")
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 
-def event_rows(records: Iterable["Prediction"]) -> Iterable[tuple]:
-    """One tuple per (sentence, holder), in corpus order, in :data:`EVENT_COLUMNS` order."""
+def event_rows(records: Iterable["Prediction"], affiliations: Mapping[str, str] | None = None,
+               urls: Mapping[str, str] | None = None) -> Iterable[tuple]:
+    """One tuple per (sentence, holder), in corpus order, in :data:`EVENT_COLUMNS` order;
+    ``affiliations`` (actor -> affiliation) and ``urls`` (doc_id -> url) fill those columns."""
+    affiliations, urls = affiliations or {}, urls or {}
     for record in records:
         probability = record.probability
         for actor in record.actors:
-            yield (record.date, record.outlet, actor, record.label,
+            yield (record.date, record.outlet, actor, affiliations.get(actor, ""), record.label,
                    "" if probability is None else f"{probability:.4f}", record.id, record.doc_id, record.sent_idx,
-                   record.original_outlet, str(record.in_training).lower(), record.text)
+                   record.original_outlet, record.title, urls.get(record.doc_id, ""),
+                   str(record.in_training).lower(), record.text)
 
 
-def write_event_list(path: str | Path, records: Iterable["Prediction"]) -> int:
+def write_event_list(path: str | Path, records: Iterable["Prediction"], affiliations: Mapping[str, str] | None = None,
+                     urls: Mapping[str, str] | None = None) -> int:
     """Write the event list CSV atomically (streaming); returns the number of rows."""
     written = 0
 
@@ -52,7 +58,7 @@ def write_event_list(path: str | Path, records: Iterable["Prediction"]) -> int:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(EVENT_COLUMNS)
-            for row in event_rows(records):
+            for row in event_rows(records, affiliations, urls):
                 writer.writerow([spreadsheet_safe(cell) for cell in row])
                 written += 1
 
@@ -110,6 +116,38 @@ def actor_stance_graphml(by_actor: pd.DataFrame, labels: Sequence[str], method: 
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
+
+PREDICTION_COLUMNS = ("sentence_id", "doc_id", "outlet", "original_outlet", "date", "title", "url", "sent_idx", "start",
+                      "end", "label", "probability", "predicted_label", "in_training", "n_holders", "holders", "text")
+
+
+def write_prediction_table(path: str | Path, records: Iterable["Prediction"], labels: Sequence[str],
+                           urls: Mapping[str, str] | None = None) -> int:
+    """``predictions.csv``: one row per sentence (streamed, atomically) with its label, each
+    label's probability (``proba_<label>``) and its holders joined by ``; ``; returns the
+    number of rows. ``predicted_label`` is the model's own label of a sentence whose
+    ``label`` is the annotators' (``in_training``)."""
+    urls = urls or {}
+    written = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal written
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([*PREDICTION_COLUMNS[:-1], *(f"proba_{label}" for label in labels), "text"])
+            for record in records:
+                probability = record.probability
+                probabilities = [("" if record.proba.get(label) is None else f"{float(record.proba[label]):.4f}")
+                                 for label in labels]
+                writer.writerow((record.id, record.doc_id, record.outlet, record.original_outlet, record.date,
+                                 record.title, urls.get(record.doc_id, ""), record.sent_idx, record.start, record.end,
+                                 record.label, "" if probability is None else f"{probability:.4f}",
+                                 record.predicted_label or record.label, str(record.in_training).lower(),
+                                 len(record.actors), "; ".join(record.actors), *probabilities, record.text))
+                written += 1
+
+    write_atomic(path, write)
+    return written
 
 
 def write_candidates(path: str | Path, candidates: "Counter[str]") -> Path:

@@ -4,7 +4,9 @@ A reader checks any number against the text: each share in a table links to the 
 the classifier gave that label in that group, each with its article, outlet, holders,
 probability and the sentences before and after. The page embeds its charts as base64 PNG,
 uses only inline CSS and a few lines of inline script (opening the linked sentence list),
-and references nothing outside itself: it opens from the file system with no network.
+and references nothing outside itself: it opens from the file system with no network. The
+page is rendered from ``templates/report.html.j2`` by Jinja2 with autoescaping on, so no text
+from a corpus, an actor file or a label can inject markup.
 
 Sentences are collected in one pass over the predictions, keeping at most
 ``max_per_cell`` per cell, so the page's memory does not grow with the corpus.
@@ -16,7 +18,6 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
-from html import escape
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
@@ -116,82 +117,50 @@ def _cell_id(table: str, row: int, label_index: int) -> str:
     return f"{table}-r{row}-l{label_index}"
 
 
-def _table_html(name: str, table: pd.DataFrame, by: Sequence[str], labels: Sequence[str],
-                evidence: Mapping[tuple, list[Evidence]]) -> str:
-    head = "".join(f'<th class="group">{escape(c)}</th>' for c in by)
-    head += "<th>n</th><th>articles</th>" + "".join(f"<th>{escape(l)}</th>" for l in labels)
-    head += "<th>net stance</th><th>flag</th>"
-    body = []
-    for index, values in enumerate(table.to_dict("records")):
-        cells = "".join(f'<td class="group">{escape(str(values[c]))}</td>' for c in by)
-        cells += f"<td>{values['n']}</td><td>{values['n_articles']}</td>"
+def _section(name: str, heading: str, table: pd.DataFrame, by: Sequence[str], labels: Sequence[str],
+             evidence: Mapping[tuple, list[Evidence]], chart: bytes | None, max_rows: int | None) -> dict:
+    """What the template shows of one table: its rows' figures as text, the cells that link
+    to sentences, and those sentences."""
+    shown = table if max_rows is None else table.head(max_rows)
+    rows, cells = [], []
+    for index, values in enumerate(shown.to_dict("records")):
+        key = tuple(values[c] for c in by)
+        row = {"groups": [str(v) for v in key], "n": values["n"], "n_articles": values["n_articles"],
+               "flag": values["flag"], "cells": [],
+               "net": net_with_interval(float(values["net_stance"]), float(values["net_stance_lo"]),
+                                        float(values["net_stance_hi"]))}
         for i, label in enumerate(labels):
-            share = share_with_interval(*(float(values[f"share_{label}{end}"]) for end in ("", "_lo", "_hi")))
+            items = evidence.get((*key, label)) or []
             count = int(values[label])
-            link = ""
-            if evidence.get((*(values[c] for c in by), label)):
-                link = f'<a class="cell" href="#{_cell_id(name, index, i)}">{count} sentence{"s" * (count != 1)}</a>'
-            cells += f"<td>{escape(share)}{link}</td>"
-        net = net_with_interval(float(values["net_stance"]), float(values["net_stance_lo"]), float(values["net_stance_hi"]))
-        cells += f'<td>{escape(net)}</td><td class="flag">{escape(values["flag"])}</td>'
-        body.append(f'<tr{" class=flagged" if values["flag"] else ""}>{cells}</tr>')
-    return f'<table id="{name}-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-def _evidence_html(item: Evidence) -> str:
-    holders = ", ".join(item.holders) or "none (author or background)"
-    where = " · ".join(part for part in (escape(item.outlet), escape(item.title or item.doc_id), escape(item.date)) if part)
-    sample = " · <strong>in the training annotations</strong>" if item.in_training else ""
-    return (f'<li><div class="context">{escape(item.before)}</div>'
-            f'<div><span class="sentence">{escape(item.text)}</span></div>'
-            f'<div class="context">{escape(item.after)}</div>'
-            f'<div class="meta">{where} · sentence {item.sent_idx} ({escape(item.sentence_id)}) · holders: '
-            f'{escape(holders)} · P({escape(item.label)}) = {item.probability:.2f}{sample}</div></li>')
-
-
-def _sentences_html(name: str, table: pd.DataFrame, by: Sequence[str], labels: Sequence[str],
-                    evidence: Mapping[tuple, list[Evidence]]) -> str:
-    parts = []
-    for index, values in enumerate(table.to_dict("records")):
-        group = " × ".join(str(values[c]) for c in by)
-        for i, label in enumerate(labels):
-            items = evidence.get((*(values[c] for c in by), label)) or []
-            if not items:
-                continue
-            total = int(values[label])
-            shown = f"{total}" if len(items) == total else f"first {len(items)} of {total}"
-            parts.append(f'<details id="{_cell_id(name, index, i)}"><summary>{escape(group)} · labelled '
-                         f'<strong>{escape(label)}</strong> · {shown} sentence{"s" * (total != 1)}</summary>'
-                         f'<ol class="sentences">{"".join(_evidence_html(item) for item in items)}</ol>'
-                         f'<a href="#{name}-table">back to the table</a></details>')
-    return "".join(parts)
+            anchor = _cell_id(name, index, i) if items else ""
+            row["cells"].append({"share": share_with_interval(*(float(values[f"share_{label}{end}"])
+                                                                for end in ("", "_lo", "_hi"))),
+                                 "count": count, "anchor": anchor})
+            if items:
+                cells.append({"anchor": anchor, "group": " × ".join(str(v) for v in key), "label": label,
+                              "total": count, "sentences": items,
+                              "shown": f"{count}" if len(items) == count else f"first {len(items)} of {count}"})
+        rows.append(row)
+    return {"name": name, "heading": heading, "by": list(by), "rows": rows, "total": len(table),
+            "cut": len(shown) != len(table), "evidence": cells,
+            "chart": base64.b64encode(chart).decode("ascii") if chart else ""}
 
 
 def render_report(title: str, run: Sequence[tuple[str, str]], notes: Sequence[str],
                   tables: Mapping[str, pd.DataFrame], headings: Mapping[str, str], charts: Mapping[str, bytes],
                   evidence: Mapping[str, Mapping[tuple, list[Evidence]]], labels: Sequence[str],
                   outlet_column: str = "outlet", max_rows: int | None = None) -> str:
-    """The whole page as a string: ``run`` is (name, value) facts about the run, ``notes``
-    sentences the reader should see first, ``charts`` PNG bytes keyed by table name."""
-    sections = []
-    for name, table in tables.items():
-        by = [outlet_column if c == "outlet" else c for c in TABLE_GROUPS.get(name, ())]
-        shown = table if max_rows is None else table.head(max_rows)
-        cut = "" if len(shown) == len(table) else f"<p>First {len(shown)} of {len(table)} rows; the CSV file has all.</p>"
-        chart = ""
-        if name in charts:
-            data = base64.b64encode(charts[name]).decode("ascii")
-            chart = f'<p><img alt="{escape(headings.get(name, name))} chart" src="data:image/png;base64,{data}"></p>'
-        sections.append(
-            f'<section id="{name}"><h2>{escape(headings.get(name, name))}</h2>{chart}{cut}'
-            f"{_table_html(name, shown, by, labels, evidence.get(name, {}))}"
-            f"<h3>Sentences behind the cells</h3>"
-            f"{_sentences_html(name, shown, by, labels, evidence.get(name, {})) or '<p>(none)</p>'}</section>")
-    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in run)
-    notes_html = "".join(f'<p class="note">{escape(note)}</p>' for note in notes)
-    contents = " · ".join(f'<a href="#{name}">{escape(headings.get(name, name))}</a>' for name in tables)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{escape(title)}</h1><dl class=run>{facts}</dl>{notes_html}<p>{contents}</p>"
-            f"{''.join(sections)}<script>{SCRIPT}</script></body></html>\n")
+    """The whole page as a string, rendered from ``templates/report.html.j2`` with every
+    value autoescaped: ``run`` is (name, value) facts about the run, ``notes`` sentences the
+    reader should see first, ``charts`` PNG bytes keyed by table name."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    environment = Environment(loader=PackageLoader("stance", "templates"), autoescape=True,
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    sections = [_section(name, headings.get(name, name), table,
+                         [outlet_column if c == "outlet" else c for c in TABLE_GROUPS.get(name, ())], labels,
+                         evidence.get(name, {}), charts.get(name), max_rows)
+                for name, table in tables.items()]
+    return environment.get_template("report.html.j2").render(
+        title=title, run=list(run), notes=list(notes), sections=sections, labels=list(labels), style=STYLE,
+        script=SCRIPT)

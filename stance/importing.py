@@ -327,3 +327,29 @@ def resolve(rows: Sequence[ToolRow], path: str | Path, labels: Sequence[str], la
 def describe_place(where: int | str) -> str:
     """A row's place in its file: "line 3", or a Label Studio task's own description."""
     return f"line {where}" if isinstance(where, int) else where
+
+
+def coded_rows(path: str | Path, fmt: str = "auto", label_studio_from_name: str | None = None
+               ) -> tuple[str, list[ToolRow]]:
+    """Every annotator's label of every sentence in an export, for agreement: like
+    :func:`read_export`, but a Label Studio task annotated by several people gives one row per
+    annotation (``annotator`` names who), and disagreements are kept, not refused."""
+    source = Path(path)
+    if fmt == "auto" or fmt == "label_studio":
+        if not source.is_file():
+            raise AnnotationError("annotation file does not exist", source)
+        text = read_utf8(source, AnnotationError)
+        if (fmt == "auto" and detect_format(source, text) == "label_studio") or fmt == "label_studio":
+            tasks = parse_json(text, source, None, AnnotationError)
+            if not isinstance(tasks, list):
+                raise AnnotationError("expected a JSON array of tasks (Label Studio's JSON export)", source)
+            rows = []
+            for number, task in enumerate(tasks, start=1):
+                if not isinstance(task, dict):
+                    raise location_error("expected a task object", source, f"task {number}")
+                for annotation in task.get("annotations") or []:
+                    if isinstance(annotation, dict) and not annotation.get("was_cancelled"):
+                        one = {**task, "annotations": [annotation]}
+                        rows.append(_label_studio_task(one, source, f"task {number}", label_studio_from_name))
+            return "label_studio", rows
+    return read_export(source, fmt, label_studio_from_name)

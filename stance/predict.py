@@ -254,6 +254,7 @@ class Labeller:
     analyzer: Analyzer
     trained_on: Mapping[str, str] = field(default_factory=dict)
     extra_columns: tuple[str, ...] = ()
+    affiliations: Mapping[str, str] = field(default_factory=dict)  # actor -> affiliation, for events.csv
 
     def __post_init__(self) -> None:
         from .vectorize import accelerated
@@ -277,6 +278,7 @@ class Labeller:
     def label(self, articles: Sequence[Article], outputs: Outputs) -> LabelledBatch:
         """Label a batch of whole articles and summarise it as ``outputs`` asks."""
         from .exports import event_rows
+        from .files import spreadsheet_safe
         from .parquet import columns
 
         records = self.predictions(articles)
@@ -289,7 +291,9 @@ class Labeller:
             batch.jsonl = "".join(record.to_json() + "\n" for record in records)
         if outputs.events:
             text = io.StringIO()
-            csv.writer(text).writerows(event_rows(records))
+            urls = {article.doc_id: article.url for article in articles if article.url}
+            csv.writer(text).writerows([spreadsheet_safe(cell) for cell in row]
+                                       for row in event_rows(records, self.affiliations, urls))
             batch.events = text.getvalue()
         if outputs.parquet:
             batch.columns = columns(records, self.labels, self.extra_columns)

@@ -1,4 +1,5 @@
-"""Writing a run's report: tables, charts, the HTML page and the network exports.
+"""Writing a run's report: tables, charts, the HTML page, the timeline, the networks and the
+per-sentence exports.
 
 :func:`publish` computes the tables from per-article tallies and writes every configured
 output atomically. Optional outputs are :data:`WRITERS`, a table from the name used in
@@ -9,7 +10,7 @@ write a function and add an entry (and a key in ``conf/report``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import exports, html_report
+from . import charts, exports, html_report, networks, timeline
 from .aggregate import StanceCounts, group_columns, stance_tables
 from .card import ModelCard
 from .errors import ConfigError, CorpusError
@@ -51,6 +52,18 @@ class ReportOptions:
     html_rows: int | None
     sentences_per_cell: int
     predictions: Path | None = None
+    timeline_unit: str = "month"
+    timeline_groups: int = 6
+    network_window: str | None = "month"
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What the writers add from outside the predictions: each holder's affiliation (from
+    the gazetteer) and each article's url (from the corpus), when known."""
+
+    affiliations: Mapping[str, str] = field(default_factory=dict)
+    urls: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,7 @@ class Publication:
     out_dir: Path
     evidence: EvidenceSample | None = None
     events_written: bool = False
+    context: ArticleContext = ArticleContext()
 
     def records(self) -> Iterator[Prediction]:
         return read_predictions(self.predictions, self.options.labels)
@@ -143,25 +157,72 @@ class Publication:
         return _chart_images(self)
 
 
-def _chart_images(pub: Publication) -> dict[str, bytes]:
-    """Both charts as PNG bytes, keyed like the tables they draw."""
-    from . import charts
+def _caption(pub: Publication) -> str:
+    return f"{pub.quantifier.method.upper()}, {pub.options.bootstrap.confidence:.0%} article-bootstrap intervals"
 
+
+def _chart_images(pub: Publication, fmt: str = "png") -> dict[str, bytes]:
+    """Both charts as PNG (or SVG) bytes, keyed like the tables they draw."""
     options = pub.options
-    caption = f"{pub.quantifier.method.upper()}, {options.bootstrap.confidence:.0%} article-bootstrap intervals"
+    caption = _caption(pub)
     group = options.outlet_column
     return {
         "by_outlet": charts.share_chart(pub.tables["by_outlet"], group, list(options.labels), options.plus,
                                         options.minus, f"Stance shares by {group.replace('_', ' ')} - {caption}",
-                                        options.chart_rows),
+                                        options.chart_rows, fmt),
         "by_actor": charts.net_stance_chart(pub.tables["by_actor"], "actor", f"Net stance by actor - {caption}",
-                                            options.plus, options.minus, options.chart_rows),
+                                            options.plus, options.minus, options.chart_rows, fmt),
     }
 
 
+def _write_images(out_dir: Path, images: Mapping[str, bytes], fmt: str) -> list[Path]:
+    return [write_atomic(out_dir / f"{name}.{fmt}", lambda tmp, data=data: tmp.write_bytes(data))
+            for name, data in images.items()]
+
+
 def write_charts(pub: Publication) -> list[Path]:
-    return [write_atomic(pub.out_dir / f"{name}.png", lambda tmp, png=png: tmp.write_bytes(png))
-            for name, png in pub.charts.items()]
+    """Each chart as PNG (for screens and the page; drawn once, shared with report.html) and
+    SVG (vector, for print and editing)."""
+    return [*_write_images(pub.out_dir, pub.charts, "png"), *_write_images(pub.out_dir, _chart_images(pub, "svg"), "svg")]
+
+
+def write_timeline(pub: Publication) -> list[Path]:
+    """Stance over time (``report.timeline.unit``): overall, by outlet and by actor, as CSV
+    tables and net-stance charts (PNG and SVG)."""
+    options = pub.options
+    found = timeline.timeline_tables(pub.records(), list(options.labels), options.timeline_unit,
+                                     options.outlet_column, options.plus, options.minus, pub.quantifier,
+                                     options.bootstrap, options.min_n, options.min_articles)
+    written = write_tables(pub.out_dir, found.tables)
+    unit = options.timeline_unit
+    titles = {"over_time": (None, f"Net stance by {unit} - {_caption(pub)}"),
+              "over_time_by_outlet": (options.outlet_column, f"Net stance by {unit} and {options.outlet_column} - "
+                                                             f"{_caption(pub)}"),
+              "over_time_by_actor": ("actor", f"Net stance by {unit} and actor - {_caption(pub)}")}
+    for fmt in charts.FORMATS:
+        images = {name: charts.timeline_chart(found.tables[name], column, title, options.plus, options.minus,
+                                              options.timeline_groups, fmt)
+                  for name, (column, title) in titles.items()}
+        written += _write_images(pub.out_dir, images, fmt)
+    if found.undated_sentences:
+        written.append(write_text_atomic(pub.out_dir / "over_time_undated.txt",
+                                         f"{found.undated_sentences} sentences of articles without a date are not "
+                                         "in the timeline tables.\n"))
+    return written
+
+
+def write_predictions_csv(pub: Publication) -> list[Path]:
+    """``predictions.csv``: one row per sentence, for R and pandas."""
+    exports.write_prediction_table(pub.out_dir / "predictions.csv", pub.records(), pub.options.labels,
+                                   pub.context.urls)
+    return [pub.out_dir / "predictions.csv"]
+
+
+def write_networks(pub: Publication) -> list[Path]:
+    """Actor and affiliation networks (two-mode, congruence, conflict; per time window), GraphML and GEXF."""
+    options = pub.options
+    return networks.write_networks(pub.records(), pub.out_dir, list(options.labels), options.plus, options.minus,
+                                   pub.context.affiliations, options.network_window)
 
 
 def write_html(pub: Publication) -> list[Path]:
@@ -181,7 +242,7 @@ def write_html(pub: Publication) -> list[Path]:
 
 def write_events(pub: Publication) -> list[Path]:
     if not pub.events_written:  # else written while labelling
-        exports.write_event_list(pub.out_dir / "events.csv", pub.records())
+        exports.write_event_list(pub.out_dir / "events.csv", pub.records(), pub.context.affiliations, pub.context.urls)
     return [pub.out_dir / "events.csv"]
 
 
@@ -196,6 +257,9 @@ WRITERS: dict[str, Callable[[Publication], list[Path]]] = {
     "html": write_html,
     "events": write_events,
     "network": write_network,
+    "networks": write_networks,
+    "timeline": write_timeline,
+    "predictions_csv": write_predictions_csv,
 }
 OUTPUTS = tuple(WRITERS)
 
@@ -216,7 +280,7 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
             say: Callable[[str], None] = print, warnings: Sequence[str] = (), evidence: EvidenceSample | None = None,
-            events_written: bool = False) -> dict[str, pd.DataFrame]:
+            events_written: bool = False, context: ArticleContext = ArticleContext()) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
     ``out_dir``; writers that list sentences use what labelling collected (``evidence``,
     ``events_written``) or stream ``predictions`` again."""
@@ -233,11 +297,13 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     in_sample = in_sample_note(options, quantifier, counts)
     notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
-                              out_dir, evidence, events_written)
+                              out_dir, evidence, events_written, context)
     for name, writer in WRITERS.items():
         if name in options.outputs:
             written += writer(publication)
     if in_sample:
         say(f"Note: {in_sample}")
-    say("Wrote " + ", ".join(path.name for path in written))
+    shown = [path.name for path in written if path.parent == out_dir]
+    beneath = len(written) - len(shown)
+    say("Wrote " + ", ".join(shown) + (f" and {beneath} files under networks/" if beneath else ""))
     return tables

@@ -56,15 +56,19 @@ def _summary(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
 
 
 def compare(data: LabelledSet, ids: Sequence[str], fold_list: Sequence[tuple[str, np.ndarray, np.ndarray]],
-            current: Setup, candidate: Setup, labels: Sequence[str], protocol: str) -> dict:
+            current: Setup, candidate: Setup, labels: Sequence[str], protocol: str,
+            progress: Callable[[int, int], None] | None = None) -> dict:
     """Score current and candidate on the same folds; returns both models' metrics (the
     SPEC metrics layout), the differences, per-fold figures, the figures on the sentences
-    added or relabelled since the current model, and every out-of-fold prediction."""
+    added or relabelled since the current model, and every out-of-fold prediction.
+    ``progress(done, total)`` is called after each fold."""
     setups = {"current": current, "candidate": candidate}
     predicted = {name: np.empty(len(ids), dtype=object) for name in MODELS}
     per_fold: dict[str, list[dict]] = {name: [] for name in MODELS}
-    for fold, train, test in fold_list:
+    for number, (fold, train, test) in enumerate(fold_list, start=1):
         gold = [data.labels[i] for i in test]
+        if progress is not None and number > 1:
+            progress(number - 1, len(fold_list))
         for name in MODELS:
             fold_pred, n_train, note = _fit_and_predict(setups[name], data, ids, train, test)
             predicted[name][test] = fold_pred

@@ -16,7 +16,9 @@ from typing import Any, Mapping
 from .errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_ROOT.parent
+# The shipped seed project (stance.project.shipped_root): the checkout's root in a source
+# checkout, the package's resources folder when installed.
+PROJECT_ROOT = (PACKAGE_ROOT / "resources" / "conf").resolve().parent
 CONFIG_DIR = PROJECT_ROOT / "conf"
 
 PROMOTION_POLICIES = ("never", "if_none", "if_better", "always")
@@ -243,6 +245,7 @@ class SampleSettings:
 class AgreementSettings:
     first: Path | None
     second: Path | None
+    files: tuple[Path, ...]   # any number of annotation files or tool exports (instead of first and second)
 
 
 @dataclass(frozen=True)
@@ -369,6 +372,7 @@ def _report(section: Section, labels: tuple[str, ...], seed: int):
     from .publish import OUTPUTS, ReportOptions
     from .intervals import Bootstrap
     from .quantify import METHODS
+    from .timeline import UNITS
 
     net = section.group("net")
     plus, minus = net.text("plus", labels), net.text("minus", labels)
@@ -394,6 +398,9 @@ def _report(section: Section, labels: tuple[str, ...], seed: int):
         html_rows=section.group("html").number("max_rows", minimum=1, integer=True, optional=True),
         sentences_per_cell=section.group("html").number("max_sentences_per_cell", minimum=0, integer=True),
         predictions=section.path("predictions"),
+        timeline_unit=section.group("timeline").text("unit", UNITS),
+        timeline_groups=section.group("timeline").number("max_groups", minimum=1, integer=True),
+        network_window=section.group("networks").text("window", UNITS, optional=True),
     )
 
 
@@ -401,7 +408,7 @@ def _clean(section: Section):
     from .clean import CleanOptions
 
     return CleanOptions(
-        drop_line_patterns=section.patterns("drop_line_patterns"),
+        drop_line_patterns=section.patterns("drop_line_patterns") + section.patterns("extra_drop_line_patterns"),
         strip_prefix_patterns=section.patterns("strip_prefix_patterns"),
         closing_line_patterns=section.patterns("closing_line_patterns"),
         closing_lines=section.number("closing_lines", minimum=0, integer=True),
@@ -505,7 +512,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         sample=SampleSettings(sampling.number("size", minimum=1, integer=True),
                               sampling.number("min_per_outlet", minimum=0, integer=True),
                               sampling.number("min_words", minimum=0, integer=True)),
-        agreement=AgreementSettings(agreement.path("first"), agreement.path("second")),
+        agreement=AgreementSettings(agreement.path("first"), agreement.path("second"), agreement.paths("files")),
         compare=CompareSettings(compare.path("dir"), compare.text("metric")),
         benchmark=dict(benchmark) if benchmark is not None else None,
         launcher=_launcher(Section(raw.get("launcher"), "launcher", base)),

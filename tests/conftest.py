@@ -3,6 +3,13 @@ outputs and models in tmp_path."""
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, as the `stance` command sets (stance.cli.BLAS_THREADS): before numpy loads,
+# and inherited by the command-line tests' subprocesses.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 import shutil
 from pathlib import Path
 
@@ -17,6 +24,39 @@ SEED_ANNOTATIONS = PROJECT_ROOT / "data" / "annotations" / "seed.jsonl"
 SEED_ACTORS = PROJECT_ROOT / "conf" / "actors" / "seed.yaml"
 # The seed set and its within-crisis protocol: quick to train, and what most tests check against.
 SEED_SET = ("annotations=seed", "eval=leave_one_article_out")
+
+
+# Tests that train models, label the seed corpus or start `stance` in subprocesses:
+# `pytest -m "not slow"` skips them for a quick loop (the README's command runs everything, in
+# parallel). A test is slow when it uses one of SLOW_FIXTURES or is named in SLOW_TESTS.
+SLOW_FIXTURES = {"trained_models", "seed_run"}
+SLOW_TESTS = {
+    "test_running_a_run_folders_reproduce_sh_gives_the_same_metrics", "test_the_whole_loop_on_the_seed_data",
+    "test_an_interrupted_retrain_leaves_the_current_model_and_the_store_untouched",
+    "test_a_version_saved_without_its_annotations_is_found_through_the_import_snapshot",
+    "test_training_twice_gives_the_same_metrics_and_model_hash",
+    "test_a_different_seed_changes_the_shuffled_protocol_but_not_the_contract",
+    "test_run_labels_the_seed_corpus_and_the_tables_read_like_the_seeds", "test_leave_one_outlet_out_protocol",
+    "test_train_writes_honest_metrics_and_a_verified_model",
+    "test_sentences_the_model_was_trained_on_carry_their_annotated_label", "test_train_via_cli_writes_its_run_folder",
+    "test_relative_paths_resolve_against_the_launch_directory", "test_hydra_flags_work_after_a_command",
+    "test_shell_completion_completes_commands_and_their_config",
+    "test_leave_one_outlet_out_holds_out_each_outlet_once", "test_each_seed_preset_trains_and_records_its_setup",
+    "test_the_benchmark_without_its_data_says_so_in_one_line",
+    "test_both_models_face_the_same_folds_and_only_the_candidate_learns_the_new_sentences",
+    "test_a_fold_where_the_current_model_saw_one_label_predicts_that_label",
+    "test_no_sentence_is_scored_by_a_model_trained_on_it", "test_a_sweep_runs_every_job_and_promotes_none_of_them",
+    "test_compare_ranks_a_real_sweep_by_its_metrics", "test_a_missing_folder_is_a_clear_error",
+    "test_the_benchmark_pools_targets_and_writes_one_prediction_per_test_tweet",
+    "test_parallel_sweep_jobs_can_share_one_store", "test_every_command_works_in_a_project_and_the_checkout_stays_as_it_was",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or \
+                getattr(item, "originalname", item.name) in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
 
 
 def compose_config(*overrides: str):

@@ -69,3 +69,21 @@ def test_an_interval_that_misses_its_share_is_drawn_without_failing():
     actors = by_actor(_records(2), LABELS)
     actors["net_stance_lo"], actors["net_stance_hi"] = actors["net_stance"] + 0.5, 3.0
     assert net_stance_chart(actors, "actor", "t").startswith(PNG_SIGNATURE)
+
+
+def test_timeline_chart_draws_a_line_per_group_as_png_or_svg():
+    import xml.etree.ElementTree as ET
+
+    from stance.charts import timeline_chart
+
+    table = pd.DataFrame({"period": ["2020-03", "2020-04", "2020-03", "2020-04"], "outlet": ["Outlet Alpha"] * 2 + ["Outlet Beta"] * 2,
+                          "n": [10, 12, 3, 4], "net_stance": [0.2, -0.1, 0.5, 0.0], "net_stance_lo": [0.0, -0.3, float("nan"), -0.4],
+                          "net_stance_hi": [0.4, 0.1, float("nan"), 0.3], "flag": ["", "", "one article", ""]})
+    png = timeline_chart(table, "outlet", "Net stance by month", max_groups=1)
+    assert png.startswith(b"\x89PNG")
+    both = timeline_chart(table, "outlet", "Net stance by month", fmt="svg").decode("utf-8")
+    assert ET.fromstring(both).tag.endswith("svg") and "2020-04" in both
+    assert "Outlet Alpha" in both and "Outlet Beta" in both
+    largest = timeline_chart(table, "outlet", "Net stance by month", max_groups=1, fmt="svg").decode("utf-8")
+    assert "Outlet Alpha" in largest and "Outlet Beta" not in largest  # the group with most sentences
+    assert timeline_chart(table, "outlet", "t", fmt="svg") == timeline_chart(table, "outlet", "t", fmt="svg")

@@ -58,3 +58,61 @@ def test_relative_paths_resolve_against_the_launch_directory(tmp_path):
                     f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path)
     assert result.returncode == 2
     assert f"{tmp_path / 'ann.jsonl'}: empty file" in result.stderr
+
+
+def test_version_answers_and_no_arguments_is_help_with_a_nonzero_exit():
+    version = stance("--version")
+    assert version.returncode == 0 and version.stdout.startswith("stance 0.")
+    bare = stance()
+    assert bare.returncode == 2 and "commands:" in bare.stderr and "init" in bare.stderr
+
+
+def test_top_level_help_loads_neither_hydra_nor_the_numeric_libraries():
+    probe = ("import sys, io, contextlib; from stance.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()): main(['--help'])\n"
+             "print(sorted(m for m in ('hydra', 'omegaconf', 'sklearn', 'pandas', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_command_help_lists_its_options_with_defaults_and_the_comments_of_conf():
+    result = stance("queue", "--help")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    size = lines.index("  queue.size=20")
+    assert lines[size + 1].strip() == "sentences in the queue"
+    assert "  queue.uncertainty=margin" in lines
+    assert any(line.startswith("  corpus.batch_size=64") for line in lines)
+
+
+def test_hydra_flags_work_after_a_command(tmp_path):
+    cfg = stance("train", "model.C=3", "--cfg", "job", "--package", "model")
+    assert cfg.returncode == 0 and "C: 3" in cfg.stdout, cfg.stderr
+    info = stance("run", "--info", "searchpath")
+    assert info.returncode == 0 and "Config search path" in info.stdout, info.stderr
+    everything = stance("run", "--info")
+    assert everything.returncode == 0 and "Defaults List" in everything.stdout, everything.stderr
+    hydra_help = stance("run", "--hydra-help")
+    assert hydra_help.returncode == 0 and "--multirun" in hydra_help.stdout, hydra_help.stderr
+
+
+def test_shell_completion_completes_commands_and_their_config(tmp_path):
+    from stance.cli.completion import candidates
+
+    script = stance("--completion", "bash")
+    assert script.returncode == 0 and "-F _stance_completion stance" in script.stdout
+    assert candidates("stance tr") == ["train"]
+    assert "eval=leave_one_crisis_out" in candidates("stance train eval=")
+    assert "model.C=" in candidates("stance train model.C")
+    completed = subprocess.run([sys.executable, "-m", "stance.cli", "--complete"], capture_output=True, text=True,
+                               env={**os.environ, "COMP_LINE": "stance retrain features=word_c"}, timeout=120)
+    assert completed.stdout.split() == ["features=word_char", "features=word_char_cues", "features=word_cues"]
+
+
+def test_each_sweep_job_labels_its_output(tmp_path, trained_models):
+    result = stance("models", "-m", f"store.dir={trained_models}", "store.promote=never,always",
+                    f"hydra.sweep.dir={tmp_path / 'sweep'}")
+    assert result.returncode == 0, result.stderr
+    labelled = [line for line in result.stdout.splitlines() if line.startswith("[job ")]
+    assert any(line.startswith("[job 0: store.promote=never] * ") for line in labelled), result.stdout
+    assert any(line.startswith("[job 1: store.promote=always] * ") for line in labelled), result.stdout

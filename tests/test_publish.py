@@ -62,13 +62,39 @@ def test_tables_name_their_method_and_agree_with_the_predictions(seed_run):
     assert record["method"] == "acc" and record["resampling_unit"] == "article" and record["n_sentences"] == 181
 
 
-def test_both_charts_are_pngs(seed_run):
+def test_both_charts_are_pngs_with_svgs_beside_them(seed_run):
     out, _ = seed_run
-    for name in ("by_outlet.png", "by_actor.png"):
-        data = (out / name).read_bytes()
+    for name in ("by_outlet", "by_actor"):
+        data = (out / f"{name}.png").read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
         height, width = imread(io.BytesIO(data), format="png").shape[:2]
         assert height > 200 and width > 400
+        svg = ET.parse(out / f"{name}.svg").getroot()
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        assert "Pompeo" in (out / f"{name}.svg").read_text(encoding="utf-8") or name == "by_outlet"
+
+
+def test_events_carry_the_holders_affiliation_and_the_articles_title(seed_run):
+    out, _ = seed_run
+    events = pd.read_csv(out / "events.csv", keep_default_na=False)
+    pompeo = events[events["actor"] == "Mike Pompeo"]
+    assert set(pompeo["affiliation"]) == {"US government"}
+    assert set(events.loc[events["doc_id"] == "antiwar", "title"]) == {
+        "US Repositions Troops in Iraq, Preparing for Fight Against Iran"}
+    assert {"url", "title", "affiliation"} <= set(events.columns)
+
+
+def test_prediction_table_has_a_row_per_sentence_for_r_and_pandas(seed_run):
+    out, records = seed_run
+    table = pd.read_csv(out / "predictions.csv", keep_default_na=False)
+    assert len(table) == len(records) == 181
+    assert list(table["sentence_id"]) == [r["id"] for r in records]
+    assert list(table["label"]) == [r["label"] for r in records]
+    sums = table[["proba_advocate", "proba_caution", "proba_neutral"]].sum(axis=1)
+    assert sums.between(0.999, 1.001).all()
+    first_with_two = next(r for r in records if len(r["actors"]) == 2)
+    row = table[table["sentence_id"] == first_with_two["id"]].iloc[0]
+    assert row["holders"] == "; ".join(first_with_two["actors"]) and row["n_holders"] == 2
 
 
 def test_html_report_holds_the_tables_charts_and_sentences_and_needs_no_network(seed_run):
@@ -186,5 +212,10 @@ def test_every_report_writer_has_a_switch_and_writes_its_files(seed_run, make_cf
             assert not written & OUTPUT_FILES[other], (name, other)
 
 
-OUTPUT_FILES = {"charts": {"by_outlet.png", "by_actor.png"}, "html": {"report.html"}, "events": {"events.csv"},
-                "network": {"actor_stance.graphml"}}
+OUTPUT_FILES = {"charts": {"by_outlet.png", "by_actor.png", "by_outlet.svg", "by_actor.svg"}, "html": {"report.html"},
+                "events": {"events.csv"}, "network": {"actor_stance.graphml"},
+                "networks": {"actor_stance.gexf", "actor_congruence.graphml", "actor_conflict.gexf",
+                             "affiliation_stance.gexf", "affiliation_congruence.graphml"},
+                "timeline": {"over_time.csv", "over_time_by_outlet.csv", "over_time_by_actor.csv", "over_time.png",
+                             "over_time_by_actor.svg"},
+                "predictions_csv": {"predictions.csv"}}

@@ -27,12 +27,13 @@ def test_the_script_runs_from_the_launch_folder_and_passes_extra_arguments_on():
 def test_running_a_run_folders_reproduce_sh_gives_the_same_metrics(tmp_path):
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     first = tmp_path / "first"
-    subprocess.run([sys.executable, "-m", "stance.cli", "train", "+experiment=word_ngrams", "eval=stratified_kfold",
-                    "eval.k=2", f"store.dir={tmp_path / 'models'}", f"hydra.run.dir={first}"],
+    subprocess.run([sys.executable, "-m", "stance.cli", "train", "+experiment=word_ngrams", "annotations=seed",
+                    "eval=stratified_kfold", "eval.k=2", f"store.dir={tmp_path / 'models'}", f"hydra.run.dir={first}"],
                    check=True, capture_output=True, cwd=PROJECT_ROOT, env=env, timeout=600)
     script = first / "reproduce.sh"
     assert os.access(script, os.X_OK)
-    assert f"stance train +experiment=word_ngrams eval=stratified_kfold eval.k=2 store.dir={tmp_path / 'models'}" \
+    assert f"stance train +experiment=word_ngrams annotations=seed eval=stratified_kfold eval.k=2 " \
+           f"store.dir={tmp_path / 'models'}" \
         in script.read_text()
     again = tmp_path / "again"
     subprocess.run([str(script), f"hydra.run.dir={again}"], check=True, capture_output=True, cwd=tmp_path, env=env,

@@ -49,6 +49,24 @@ def corpus_path(settings: Settings) -> Path:
     return path
 
 
+def article_context(settings: Settings):
+    """Each holder's affiliation (the configured gazetteer) and each article's url (the
+    configured corpus, when it is there) for the report's writers."""
+    from ..publish import ArticleContext
+
+    affiliations = {actor.name: actor.affiliation for actor in load_gazetteer(settings.actors.path)
+                    if actor.affiliation} if settings.actors.path is not None and settings.actors.path.is_file() else {}
+    path = settings.corpus.path
+    urls = {doc_id: article.url for doc_id, article in read_metadata(path).items() if article.url} \
+        if path is not None and path.exists() else {}
+    return ArticleContext(affiliations, urls)
+
+
+def corpus_name(settings: Settings) -> str | None:
+    """The configured corpus as a model card records it (`stance models` shows it)."""
+    return shown_path(settings.corpus.path) if settings.corpus.path is not None else None
+
+
 def annotations_path(settings: Settings) -> Path:
     if settings.annotations.path is None:
         raise ConfigError("config: annotations.path is empty; pass annotations.path=FILE")

@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .. import store
 from ..aggregate import StanceCounts
@@ -32,7 +32,7 @@ from ..files import atomic_file, sha256, write_json
 from ..predict import LabelledBatch, Labeller, Outputs, Prediction, label_batch, label_batches
 from ..publish import confusion_of_card, publish, quantifier_for
 from ..settings import Settings
-from .common import analyzer, say
+from .common import analyzer, article_context, say
 
 
 def training_labels(settings: Settings, card: ModelCard) -> dict[str, str]:
@@ -68,14 +68,16 @@ def outputs_of(settings: Settings) -> Outputs:
                    events="events" in report.outputs, evidence=evidence, drift=True)
 
 
-def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path) -> Labelled:
+def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
+                 affiliations: Mapping[str, str] | None = None) -> Labelled:
     """Label the corpus into predictions.jsonl / predictions.parquet (and events.csv), each
     written beside its target and moved into place only when the whole corpus is labelled."""
     path = settings.corpus.path
     if path is None:
         raise ConfigError("config: corpus.path is empty; pass corpus.path=DIR_OR_JSONL")
     n_articles = validate_corpus(path)  # fails on bad input before any output
-    labeller = Labeller(pipeline, analyzer(settings), training_labels(settings, card))
+    labeller = Labeller(pipeline, analyzer(settings), training_labels(settings, card),
+                        affiliations=dict(affiliations or {}))
     outputs = outputs_of(settings)
     counts, candidates, meter = StanceCounts(labeller.labels), Counter(), DriftMeter(pipeline)
     evidence = EvidenceSample(*outputs.evidence, spill=True) if outputs.evidence else None
@@ -230,7 +232,8 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
     pipeline, card = store.load_version(settings.store.dir, version or settings.store.version)
     confusion = confusion_of_card(settings.store.dir, card)
     quantifier = quantifier_for(settings.report, confusion)  # a bad report setting stops here, before any output
-    labelled = label_corpus(settings, pipeline, card, out_dir)
+    context = article_context(settings)  # affiliations and urls for events.csv and the report
+    labelled = label_corpus(settings, pipeline, card, out_dir, context.affiliations)
     counts = labelled.counts
     n_sentences = counts.n_sentences
     say(f"Labelled {n_sentences} sentences of {labelled.n_articles} articles with model {card.version}")
@@ -253,7 +256,7 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
                          [("model", card.version), ("corpus", str(settings.corpus.path))], say,
                          [f"Warning: {line}; check the labels on a sample of this corpus (stance sample, then stance "
                           "evaluate)." for line in cautions], evidence=labelled.evidence,
-                         events_written=labelled.events_written)
+                         events_written=labelled.events_written, context=context)
     finally:
         if labelled.evidence is not None:
             labelled.evidence.close()

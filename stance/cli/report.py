@@ -11,10 +11,11 @@ from ..aggregate import StanceCounts
 from ..errors import CorpusError
 from ..evidence import EvidenceSample
 from ..exports import EVENT_COLUMNS, event_rows
+from ..files import spreadsheet_safe
 from ..predict import read_predictions
-from ..publish import confusion_for_predictions, publish, quantifier_for
+from ..publish import ArticleContext, confusion_for_predictions, publish, quantifier_for
 from ..settings import Settings
-from .common import say
+from .common import article_context, say
 from .predict import predict, text_output
 
 
@@ -27,6 +28,7 @@ def report(settings: Settings, out_dir: Path) -> dict:
     confusion = confusion_for_predictions(source, settings.store.dir, settings.store.version)
     quantifier = quantifier_for(settings.report, confusion)
     options = settings.report
+    context = article_context(settings)  # affiliations and urls for events.csv and the report
     counts = StanceCounts(settings.labels)
     evidence = EvidenceSample(options.outlet_column, options.sentences_per_cell, spill=True) \
         if "html" in options.outputs else None
@@ -42,20 +44,21 @@ def report(settings: Settings, out_dir: Path) -> dict:
                 if evidence is not None:
                     evidence.push(record)
                 if len(chunk) >= 4096:
-                    _add(counts, events, chunk)
+                    _add(counts, events, chunk, context)
                     chunk = []
-            _add(counts, events, chunk)
+            _add(counts, events, chunk, context)
             if evidence is not None:
                 evidence.finish()
         return {"tables": publish(options, quantifier, confusion, counts, source, out_dir,
                                   [("model", confusion.model_version or "unknown")], say, evidence=evidence,
-                                  events_written=events is not None)}
+                                  events_written=events is not None, context=context)}
     finally:
         if evidence is not None:
             evidence.close()
 
 
-def _add(counts: StanceCounts, events, records: list) -> None:
+def _add(counts: StanceCounts, events, records: list, context: ArticleContext) -> None:
     counts.add_all(records)
     if events is not None:
-        events.writerows(event_rows(records))
+        events.writerows([spreadsheet_safe(cell) for cell in row]
+                         for row in event_rows(records, context.affiliations, context.urls))

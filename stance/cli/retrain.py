@@ -16,8 +16,8 @@ from ..model import build_pipeline, fit
 from ..promotion import decide, policy_for
 from ..retrain import Setup, compare, side_by_side
 from ..settings import PROJECT_ROOT, Settings, shown_path
-from .common import (annotations_path, annotations_snapshot, clear_leftovers, data_summary, load_labelled,
-                     pipeline_factory, say)
+from .common import (annotations_path, annotations_snapshot, clear_leftovers, corpus_name, data_summary, load_labelled,
+                     pipeline_factory, progress, say)
 
 
 def training_annotations(models_dir: Path, card: ModelCard, store_path: Path) -> Path:
@@ -74,7 +74,13 @@ def _retrain(settings: Settings, out_dir: Path, snapshot: Path, store_path: Path
     say(f"Candidate: {len(rows)} annotated sentences from {store_path}. Current model {current}: trained on "
         f"{len(seen)} ({shown_path(seen_path)}). Both scored on the same {len(fold_list)} folds ({name}) "
         f"of the {len(rows)} sentences:")
-    comparison = compare(data, [row.id for row in rows], fold_list, current_setup, candidate_setup, labels, name)
+    bar = progress(f"retrain: both models on {name} folds", len(fold_list))
+    try:
+        comparison = compare(data, [row.id for row in rows], fold_list, current_setup, candidate_setup, labels, name,
+                             lambda done, total: bar.update(1))
+        bar.update(1)
+    finally:
+        bar.close()
     predictions = comparison.pop("predictions")
     say(side_by_side(comparison, labels))
 
@@ -93,7 +99,7 @@ def _retrain(settings: Settings, out_dir: Path, snapshot: Path, store_path: Path
     new_card = ModelCard(
         labels=labels, config=settings.model_config(), annotations=summary,
         metrics=metrics_summary(comparison["candidate"]), libraries=library_versions(),
-        command="stance retrain " + " ".join(settings.overrides),
+        command="stance retrain " + " ".join(settings.overrides), corpus=corpus_name(settings),
         comparison=Comparison(current, name, comparison["n_folds"], comparison["current"]["macro_f1"],
                               comparison["candidate"]["macro_f1"], comparison["difference"],
                               comparison["added_or_relabelled"]["n"]))

@@ -17,8 +17,8 @@ from ..holder_eval import evaluate_holders
 from ..model import fit
 from ..promotion import decide, policy_for
 from ..settings import Settings
-from .common import (analyzer, annotations_path, annotations_snapshot, clear_leftovers, data_summary, load_labelled,
-                     pipeline_factory, print_metrics, progress, say, write_cv_predictions)
+from .common import (analyzer, annotations_path, annotations_snapshot, clear_leftovers, corpus_name, data_summary,
+                     load_labelled, pipeline_factory, print_metrics, progress, say, write_cv_predictions)
 
 
 def holder_metrics(settings: Settings, rows: list[Annotation]) -> dict | None:
@@ -112,7 +112,8 @@ def _train(settings: Settings, out_dir: Path, path: Path, named: Path) -> dict:
     pipeline = fit(pipeline_factory(settings)(), data.texts, data.labels)
     card = ModelCard(labels=settings.labels, config=settings.model_config(), annotations=summary,
                      metrics=metrics_summary(metrics),
-                     libraries=library_versions(), command="stance train " + " ".join(settings.overrides))
+                     libraries=library_versions(), command="stance train " + " ".join(settings.overrides),
+                     corpus=corpus_name(settings))
     models_dir = settings.store.dir
     version = store.save_version(models_dir, pipeline, card, training_data=path)
     write_json(out_dir / "model_card.json", store.read_card(models_dir, version).to_dict())
