@@ -32,3 +32,29 @@ def test_thresholds_take_the_worst_held_out_fold_and_warn_beyond_it():
 
 def test_a_card_without_thresholds_gives_no_warning():
     assert warnings(Drift(10, 0.9, 0.4, 1.0), {}) == []
+
+
+def test_predict_warns_on_coverage_unlike_the_training_data_but_not_on_the_training_corpus(make_cfg, trained_models,
+                                                                                            tmp_path):
+    """The seed corpus is the model's own training data: no drift warning. A corpus of
+    another kind of news (here: sport and weather) is far from it: drift.json warns."""
+    import json
+
+    from stance.cli.predict import predict
+
+    predict(make_cfg(f"store.dir={trained_models}"), tmp_path / "seed")
+    assert json.loads((tmp_path / "seed" / "drift.json").read_text())["warnings"] == []
+
+    texts = ["The home side scored twice in the second half. Fans cheered as the striker lifted the cup. "
+             "The coach praised the defence after the final whistle.",
+             "Heavy rain is expected across the valley on Sunday. Farmers welcomed the showers after a dry month. "
+             "Temperatures will climb again by Wednesday, forecasters said.",
+             "The marathon drew twelve thousand runners this year. Volunteers handed out water at every mile. "
+             "The winner finished in just over two hours."]
+    corpus = tmp_path / "other.jsonl"
+    corpus.write_text("".join(json.dumps({"doc_id": f"d{i}", "outlet": "Local Gazette", "title": "t", "date": "2024-05-01",
+                                          "author": "", "url": "", "text": text}) + "\n"
+                              for i, text in enumerate(texts)), encoding="utf-8")
+    predict(make_cfg(f"store.dir={trained_models}", f"corpus.path={corpus}"), tmp_path / "other")
+    drift = json.loads((tmp_path / "other" / "drift.json").read_text())
+    assert drift["warnings"] and drift["figures"]["unseen_ngram_share"] > 0.3

@@ -50,7 +50,7 @@ COMMANDS: dict[str, Command] = {
                    "is empty), print and write the stance tables.",
                    "stance run\n  stance run corpus.path=~/my_corpus actors.path=~/my_actors.yaml",
                    groups=(*_LABEL, "annotations")),
-    "train": Command("train", "train", "Cross-validate (leave-one-article-out by default), fit on all annotations, "
+    "train": Command("train", "train", "Cross-validate (leave-one-crisis-out by default), fit on all annotations, "
                      "store a model version.",
                      "stance train\n  stance train eval=leave_one_crisis_out model.C=1\n"
                      "  stance train -m model.C=0.3,1,3 features=word,word_char", groups=(*_TRAIN, "corpus", "actors")),
