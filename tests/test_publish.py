@@ -25,11 +25,12 @@ NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 
 @pytest.fixture(scope="module")
 def seed_run(trained_models, tmp_path_factory):
-    """`stance predict` on the seed corpus with the default report settings."""
+    """`stance predict` on the seed corpus with the default report settings, shares by ACC
+    (the corrected shares these tests check against the model's error rates)."""
     from tests.conftest import settings_for
 
     out = tmp_path_factory.mktemp("seed_run")
-    predict(settings_for(f"store.dir={trained_models}", "report.print=false"), out)
+    predict(settings_for(f"store.dir={trained_models}", "report.print=false", "report.method=acc"), out)
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
     return out, predictions
 
@@ -141,7 +142,8 @@ def test_graphml_has_actor_and_stance_nodes_weighted_by_holder_sentences(seed_ru
 def test_report_corrects_an_earlier_run_with_the_model_that_labelled_it(seed_run, make_cfg, tmp_path):
     out, predictions = seed_run
     cfg = make_cfg(f"store.dir={tmp_path / 'no_models_here'}", f"report.predictions={out / 'predictions.jsonl'}",
-                   "report.correct_in_sample=true", "report.outputs.html=false", "report.bootstrap.n=200")
+                   "report.correct_in_sample=true", "report.outputs.html=false", "report.bootstrap.n=200",
+                   "report.method=acc")
     tables = report(cfg, tmp_path / "r")["tables"]
     record = json.loads((out / "quantification.json").read_text(encoding="utf-8"))
     rates = rates_from_confusion(record["confusion_matrix"], LABELS, "record")
@@ -164,7 +166,7 @@ def test_acc_without_a_confusion_matrix_stops_before_any_output(make_cfg, traine
     del card["metrics"]["confusion_matrix"]
     card_path.write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"card.json: no cross-validated confusion matrix"):
-        predict(make_cfg(f"store.dir={models}"), tmp_path / "out")
+        predict(make_cfg(f"store.dir={models}", "report.method=acc"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
     predict(make_cfg(f"store.dir={models}", "report.method=pcc", "report.outputs.html=false",
                               "report.bootstrap.n=100"), tmp_path / "out")
