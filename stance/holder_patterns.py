@@ -210,12 +210,12 @@ class Patterns:
             actor = table.get(key) or table.get(" ".join(key.split()))
             if actor is None:
                 continue
-            if not view.shouting and self._runs_on(view, match.end()):
+            if not view.shouting and self.runs_on(view, match.end()):
                 continue
             found.append(Mention(match.start(), match.end(), "alias", actor))
         return found
 
-    def _runs_on(self, view: View, end: int) -> bool:
+    def runs_on(self, view: View, end: int) -> bool:
         # mid-sentence, a capitalised word right after a name continues it ("White House",
         # "Washington Post"); verbs are capitalised only in Title Case headlines
         return bool(_NAME_GOES_ON.match(view.text, end)) and not view.title_case

@@ -53,6 +53,15 @@ def _sides_with(actor: Actor, owners: set[str]) -> bool:
 
 _PLURAL = re.compile(r"[^s]s\b|\)$")  # "officials", "the Houthis": what "they" may stand for in its own sentence
 _INITIAL_PRONOUN = re.compile(r"(?:(?:But|And|Still|Yet|Even so|However|Later|Instead),?\s+)?(He|She)\b")
+_NAME_PART = re.compile(r"\b[A-Z][a-z][\w'-]*[a-z]\b")
+_NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "General", "Gen", "Sen", "Senator",
+                             "Rep", "Representative", "Governor", "Gov", "King", "Queen", "Prince", "Crown",
+                             "Sheikh", "Ayatollah", "Chancellor", "Admiral", "Adm", "Colonel", "Col", "Captain",
+                             "Capt", "Major", "Lieutenant", "Sergeant", "Commander", "Foreign", "Defense",
+                             "Defence", "State", "Supreme", "Leader", "Chairman", "Director", "Ambassador",
+                             "Judge", "Justice", "Pope", "Mrs", "Miss", "Sir", "Lord", "Dame", "Dr", "Abu", "Al",
+                             "The", "Former", "Vice", "Deputy", "Chief", "Mr", "Ms", "North", "South", "New"})
+_PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -99,6 +108,20 @@ class ArticleMemory:
     quote_open: bool = False           # a quotation is open where the previous sentence ended
     quote_speaker: tuple[str, ...] = ()
     quote_run: int = 0                 # sentences the running quotation has carried its speaker
+    names: dict[str, Actor] = field(default_factory=dict)  # "Kim" -> the Kim this article named in full
+
+    def learn_names(self, view: View, mentions: Sequence[Mention]) -> None:
+        """A person named in full ("Kim Jong Un", "George H. W. Bush") is then called by a
+        part of that name ("Kim", "Bush"): remember which actor each part means here."""
+        for mention in mentions:
+            actor = mention.actor
+            if mention.how != "alias" or actor is None or actor.kind != "person" or view.shouting:
+                continue
+            words = _NAME_PART.findall(view.text[mention.start : mention.end])
+            if len(words) < 2:
+                continue
+            for word in {words[0], words[-1]} - _NOT_NAME_PARTS:
+                self.names[word] = actor
 
     def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
         for i, mention in enumerate(mentions):
@@ -177,6 +200,26 @@ class HolderFinder:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
 
+    def _article_names(self, view: View, mentions: list[Mention]) -> list[Mention]:
+        """A part of a name the article gave in full means that person: "Kim said" after "Kim
+        Jong Un" is Kim Jong Un, whoever else the gazetteer calls Kim, and "Sedney said" after
+        "David Sedney" counts even when the gazetteer lists only the full name."""
+        names = self.memory.names
+        if not names or view.shouting:
+            return mentions
+        out = []
+        for mention in mentions:
+            actor = names.get(view.text[mention.start : mention.end]) if mention.how == "alias" else None
+            out.append(mention.resolved(actor) if actor is not None and actor is not mention.actor else mention)
+        for match in _PART_MENTION.finditer(view.text):
+            actor = names.get(match.group())
+            if actor is None or any(m.start < match.end() and match.start() < m.end for m in out):
+                continue
+            if self.patterns.runs_on(view, match.end()) or re.search(r"[A-Z][\w.'-]*\s+$", view.text[: match.start()]):
+                continue  # part of a longer name: "Kim Yo Jong", "Jong Un"
+            out.append(Mention(match.start(), match.end(), "alias", actor))
+        return sorted(out, key=lambda m: m.start)
+
     def _title_actor(self, mention: Mention) -> Actor | None:
         """The actor a title means: the nearest earlier one with that title, of the owner's side
         when one is named; with none earlier, the only actor with that title on the named
@@ -191,7 +234,7 @@ class HolderFinder:
     def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], set[int], bool]:
         """The sentence's own holders with how each was found, its mentions, which of them
         hold, and whether it has a cue."""
-        mentions = self.patterns.mentions(view)
+        mentions = self._article_names(view, self.patterns.mentions(view))
         cues = self.patterns.cues(view, mentions)
         resolved = self._resolve(view, mentions, [c.start for c in cues])
         holds = position_holders(view, resolved, cues, self.cues.window) if resolved else []
@@ -241,6 +284,7 @@ class HolderFinder:
         memory.quote_open = view.open_at_end
         candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
         memory.remember(mentions, holding, view)
+        memory.learn_names(view, mentions)
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
         attribution = Attribution(tuple(n for n, _ in found), tuple(candidates), tuple(r for _, r in found))

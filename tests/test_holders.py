@@ -160,6 +160,38 @@ def test_titles_resolve_with_modifiers_and_whatever_article_the_gazetteer_wrote(
                    '"We are ready," the defense minister told reporters.') == [[], ["Maria Lopez"]]
 
 
+def test_a_common_noun_alias_means_the_actor_only_after_the_article_named_it(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Lena Ostrova\n  kind: person\n  gender: female\n  aliases: [Lena Ostrova, the president]\n"
+                    "- name: Piet Varga\n  kind: person\n  gender: male\n  aliases: [Piet Varga]\n"
+                    "  titles: [president]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Piet Varga flew to the coast.", '"The ports stay closed," the president said.') == \
+        [[], ["Piet Varga"]]
+    assert holders(finder, "Lena Ostrova met the generals.", '"We will not retreat," the president said.') == \
+        [[], ["Lena Ostrova"]]
+
+
+# --- gazetteer form: a part of a name the article gave in full ---
+
+def test_a_surname_means_the_person_the_article_named_in_full(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Park Min-jun\n  kind: person\n  aliases: [Park Min-jun, Park]\n"
+                    "- name: Park Seo-yeon\n  kind: person\n  aliases: [Park Seo-yeon]\n"
+                    "- name: Dana Whitcombe\n  kind: person\n  aliases: [Dana Whitcombe]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Park Seo-yeon inspected the new launchers on Sunday.",
+                   "Park said the drills would go on all month.") == [[], ["Park Seo-yeon"]]
+    assert holders(finder, "Dana Whitcombe chairs the oversight panel.",
+                   "Whitcombe warned that the budget could not cover a second deployment.") == [[], ["Dana Whitcombe"]]
+    # without the full name earlier, the part is no one's (or the gazetteer's own alias)
+    assert holders(finder, "Whitcombe warned that the budget was short.", "Park said the drills would go on.") == \
+        [[], ["Park Min-jun"]]
+    # and a part of a longer name is not the person: "Dana Whitcombe" then "Lee Whitcombe"
+    assert holders(finder, "Dana Whitcombe spoke first.", "Lee Whitcombe said the panel had not decided.") == \
+        [["Dana Whitcombe"], []]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
