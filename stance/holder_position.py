@@ -194,8 +194,9 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         words = words[rest:]
     if len(words) > _SUBJECT_GAP or any(ch in gap for ch in ';:"'):
         return False
-    if words and words[-1] in _PASSIVE and cue.form.endswith(("ed", "en", "wn", "ld", "id")):
-        return False  # "the Pentagon had been ordered": ordered, not ordering
+    if cue.form.endswith(("ed", "en", "wn", "ld", "id", "ght")) and any(w in _PASSIVE for w in words) and \
+            all(w in _BETWEEN or w.endswith("ly") for w in words[max(i for i, w in enumerate(words) if w in _PASSIVE):]):
+        return False  # "the Pentagon had been ordered", "he is also wanted by": passive, not acting
     if any(w in _SPECULATION for w in words):
         return False  # "Iran likely must weigh escalation": speculation about a position, no one's (rule 22)
     return all(w in _BETWEEN or w.endswith("ly") for w in words)
@@ -321,6 +322,8 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
         return Hold(mention, None, "signature")
     if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(view.low[: mention.start])) <= 2:
         return Hold(mention, None, "colon")  # "McCain on ISIS' growth: ...", "Spicer: ..."
+    if words and words[-1] in _HYPOTHETICAL:
+        return None  # "if Trump says Crimea is Russian": a condition, not what anyone said
     subordinate = words[-1] if words and words[-1] in _SUBORDINATING else ""
     if subordinate:
         pass  # "after X announced", "with X warning": the subject of a subordinate clause
@@ -339,6 +342,7 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
 
 
 _AGENT = re.compile(r"\bby(?:\s+the)?(?:\s+[a-z][\w.'-]*){0,4}$")
+_HYPOTHETICAL = frozenset({"if", "unless", "whether", "should"})
 _SUBORDINATING = frozenset({"after", "before", "since", "until", "with", "as", "while", "when", "because", "once",
                             "though", "although", "if", "unless", "whereas"})
 _SOURCE_NOUN = re.compile(

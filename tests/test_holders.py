@@ -192,6 +192,20 @@ def test_a_surname_means_the_person_the_article_named_in_full(tmp_path):
         [["Dana Whitcombe"], []]
 
 
+# --- other: passives and conditions hold no one's position ---
+
+def test_the_subject_of_a_passive_cue_does_not_hold(finder):
+    assert "Ali Hassan" not in holders(finder, "Ali Hassan is also wanted in three provinces for the bombing.")[0]
+    assert holders(finder, "Maria Lopez was repeatedly criticized over the convoy losses.") == [[]]
+    assert holders(finder, "Maria Lopez has criticized the convoy plan.") == [["Maria Lopez"]]
+
+
+def test_a_speaker_in_a_condition_holds_nothing(finder):
+    assert holders(finder, "If Tom Baker says the base must close, the town will protest.") == [[]]
+    assert holders(finder, "The deal may fail unless Northland agrees to withdraw.") == [[]]
+    assert holders(finder, "The talks resumed after Northland agreed to withdraw.") == [["Northland"]]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
