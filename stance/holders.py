@@ -231,9 +231,10 @@ class HolderFinder:
             actor = fits[0]
         return actor
 
-    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], set[int], bool]:
-        """The sentence's own holders with how each was found, its mentions, which of them
-        hold, and whether it has a cue."""
+    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], "Met", bool]:
+        """The sentence's own holders with how each was found, its alias mentions, the actors it
+        refers to (names, titles and pronouns resolved) with which of them hold, and whether it
+        has a cue."""
         mentions = self._article_names(view, self.patterns.mentions(view))
         cues = self.patterns.cues(view, mentions)
         resolved = self._resolve(view, mentions, [c.start for c in cues])
@@ -245,9 +246,11 @@ class HolderFinder:
             reason = f"{mention.how} {hold.how} {hold.cue.lemma if hold.cue else ''}".strip()
             names = self.memory.previous_holders if mention.pronoun == GROUP else (mention.actor.name,)
             found.extend((name, reason) for name in names if name not in [n for n, _ in found])
-            if mention in mentions:
-                holding.add(mentions.index(mention))
-        return found, mentions, holding, bool(cues)
+            if mention in resolved:
+                holding.add(resolved.index(mention))
+        # titles and pronouns resolved here are met again: the next "he" may mean them
+        met = [m for m in resolved if m.actor is not None and m.actor is not _GROUP_ACTOR]
+        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met}), bool(cues)
 
     def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
         """Holders (canonical names, in order) and candidate speakers of the next sentence
@@ -262,7 +265,7 @@ class HolderFinder:
         memory = self.memory
         stripped = sentence.strip()
         view = make_view(stripped, open_at_start=open_at_start)
-        own, mentions, holding, has_cue = self._holders(view)
+        own, mentions, met, has_cue = self._holders(view)
         if not own and self.cues.resolve_pronouns:
             own = self._speaker_goes_on(view)
         found = list(own)
@@ -283,7 +286,7 @@ class HolderFinder:
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in found), 0
         memory.quote_open = view.open_at_end
         candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
-        memory.remember(mentions, holding, view)
+        memory.remember(met.mentions, met.holding, view)
         memory.learn_names(view, mentions)
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
@@ -362,6 +365,15 @@ def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit
                 carried[i] = True
                 break
     return carried
+
+
+@dataclass(frozen=True)
+class Met:
+    """The actors one sentence refers to (names, titles, pronouns resolved) and which of them
+    (indices) hold: the antecedents later back-references rank."""
+
+    mentions: list[Mention]
+    holding: set[int]
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,12 @@ def test_a_pronoun_anywhere_in_the_sentence_takes_the_speaker(finder):
     assert holders(finder, "Tom Baker has yet to decide if he will back the strikes.") == [["Tom Baker"]]
 
 
+def test_an_actor_met_through_a_title_or_pronoun_is_the_next_pronouns_antecedent(finder):
+    assert holders(finder, "Ali Hassan toured the camp on Monday.", "Senator Tom Baker arrived later.",
+                   "The captain warned that the camp was full.", "He urged the aid groups to send tents.",
+                   "He also asked for more doctors.") == [[], [], ["Ali Hassan"], ["Ali Hassan"], ["Ali Hassan"]]
+
+
 def test_a_name_inside_a_quotation_or_used_as_a_modifier_is_not_the_antecedent(finder):
     assert holders(finder, "Ali Hassan opened the hearing.",
                    '"Tom Baker has misled everyone about the war," Lopez said.',
