@@ -398,7 +398,9 @@ _EVENT = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|died
                     r"downed|shelled|bombed|clashed|clashes|casualties|bodies|toll|evacuated|tracked|test-fired|"
                     r"kidnapped|abducted|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
                     r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled|rush\w*|moving|moved|"
-                    r"stationed|positioned|reinforc\w+)\b")
+                    r"stationed|positioned|reinforc\w+|fell|dropped|rescued|abandoned|retaken|stepped down|"
+                    r"resigned|numbered|wounds|raids|airstrikes|air strikes|barrel bombs|taken to|was taken|"
+                    r"were taken|worked|captured|scheduled|was born|visited)\b")
 _POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need\w*|want\w*|"
                        r"plan\w*|intend\w*|threat\w*|warn\w*|urg\w+|call\w*|demand\w*|ready|prepared|"
                        r"determined|vow\w*|promis\w+|refus\w+|reject\w*|oppos\w+|support\w*|condemn\w*|"
@@ -422,7 +424,10 @@ def _closing(view: View, hold: Hold) -> bool:
     if hold.how in ("according", "inverted"):
         return True
     start = min(hold.mention.start, cue.start)
-    if not re.search(r"(?:[,\"']|''|--|—)\s*$", view.text[:start]):
+    # ', police commander X said.': a title may stand between the comma and the source
+    if not re.search(r"(?:[,\"']|''|--|—)\s*(?:(?:a|an|the)\s+)?(?:[A-Za-z][\w.'-]*\s+){0,4}$", view.text[:start]) or \
+            re.search(r"(?:[,\"']|''|--|—)\s*(?:[\w.'-]+\s+){0,4}$", view.low[:start]) and \
+            re.search(r"\b(?:that|and|but|who|which|when|after|as|while)\s+(?:[\w.'-]+\s+){0,3}$", view.low[:start]):
         return False
     after = view.low[cue.end :]
     return len(_words(after)) <= 8 and not re.search(r"\bthat\b", after)

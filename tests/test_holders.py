@@ -221,6 +221,15 @@ def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
                            "capital.") == [["Red Brigade"]]
 
 
+def test_a_titled_source_closing_the_sentence_relays_too(finder):
+    assert holders(finder, "The Northland government ordered a curfew in the capital, army spokesman Ali Hassan "
+                           "said.") == [["Northland"]]
+    assert holders(finder, "Two supply trucks were captured at the checkpoint, police commander Ali Hassan said.") \
+        == [[]]
+    assert holders(finder, "The convoy will wait for the rain to stop, police commander Ali Hassan said.") == \
+        [["Ali Hassan"]]
+
+
 def test_a_source_relaying_a_fact_holds_no_position(finder):
     assert holders(finder, "Five soldiers were killed in the ambush, according to the Northland Interior Ministry.") \
         == [[]]
