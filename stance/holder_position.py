@@ -207,6 +207,8 @@ def _inverted(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mention
     (titles and honorifics may stand between: "said Navy Capt. H.B. Le", "said the spokesman, X")."""
     if cue.lemma not in INVERTING or cue.participle or not _CLAUSE_START.search(view.low[: cue.start]):
         return False
+    if not re.search(r"\w", view.low[: cue.start]):
+        return False  # "Asked when Bush would decide, Hadley said": nothing said before it, so no inversion
     if any(cue.end <= m.start < mention.start for m in mentions):
         return False
     words = _words(view.low[cue.end : mention.start])
