@@ -247,6 +247,18 @@ def test_every_reporting_verb_counts_in_every_inflection(finder, verb):
     assert holders(finder, f"Tom Baker {verb} that the strikes must stop.") == [["Tom Baker"]]
 
 
+@pytest.mark.parametrize("sentence, holder", [
+    ("Northland lodged a protest over the shelling of its border posts.", "Northland"),
+    ("Tom Baker echoed the warning in a floor speech.", "Tom Baker"),
+    ("Maria Lopez notified parliament of the deployment.", "Maria Lopez"),
+    ("The Red Brigade issued an ultimatum to the garrison.", "Red Brigade"),
+    ("The rebels are regarded by Northland as a terrorist group.", "Northland"),
+    ("Tom Baker lashed out at the defense minister over the convoy losses.", "Tom Baker"),
+])
+def test_verbs_of_acting_on_a_position_are_cues(finder, sentence, holder):
+    assert holders(finder, sentence) == [[holder]]
+
+
 # --- gazetteer form ---
 
 def test_forms_the_gazetteer_normalises_are_matched(finder):
