@@ -62,6 +62,7 @@ _NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "Gen
                              "Judge", "Justice", "Pope", "Mrs", "Miss", "Sir", "Lord", "Dame", "Dr", "Abu", "Al",
                              "The", "Former", "Vice", "Deputy", "Chief", "Mr", "Ms", "North", "South", "New"})
 _PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Adm|Col|Capt|Lt|Maj|Sgt|Prof)\.?\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -215,7 +216,9 @@ class HolderFinder:
             actor = names.get(match.group())
             if actor is None or any(m.start < match.end() and match.start() < m.end for m in out):
                 continue
-            if self.patterns.runs_on(view, match.end()) or re.search(r"[A-Z][\w.'-]*\s+$", view.text[: match.start()]):
+            before = view.text[max(0, match.start() - 30) : match.start()]
+            if self.patterns.runs_on(view, match.end()) or \
+                    (re.search(r"[A-Z][\w.'-]*\s+$", before) and not _HONORIFIC.search(before)):
                 continue  # part of a longer name: "Kim Yo Jong", "Jong Un"
             out.append(Mention(match.start(), match.end(), "alias", actor))
         return sorted(out, key=lambda m: m.start)

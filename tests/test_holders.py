@@ -190,6 +190,8 @@ def test_a_surname_means_the_person_the_article_named_in_full(tmp_path):
                    "Park said the drills would go on all month.") == [[], ["Park Seo-yeon"]]
     assert holders(finder, "Dana Whitcombe chairs the oversight panel.",
                    "Whitcombe warned that the budget could not cover a second deployment.") == [[], ["Dana Whitcombe"]]
+    assert holders(finder, "Dana Whitcombe chairs the oversight panel.",
+                   'The fleet, Ms. Whitcombe said, "cannot sail without its tankers."') == [[], ["Dana Whitcombe"]]
     # without the full name earlier, the part is no one's (or the gazetteer's own alias)
     assert holders(finder, "Whitcombe warned that the budget was short.", "Park said the drills would go on.") == \
         [[], ["Park Min-jun"]]
