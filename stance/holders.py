@@ -109,6 +109,8 @@ class ArticleMemory:
     quote_open: bool = False           # a quotation is open where the previous sentence ended
     quote_speaker: tuple[str, ...] = ()
     quote_run: int = 0                 # sentences the running quotation has carried its speaker
+    voice: str = ""                    # whose words a communique is, from its header (whole article)
+    turn: str = ""                     # whose turn a transcript paragraph is, from its label
     names: dict[str, Actor] = field(default_factory=dict)  # "Kim" -> the Kim this article named in full
 
     def learn_names(self, view: View, mentions: Sequence[Mention]) -> None:
@@ -260,9 +262,9 @@ class HolderFinder:
         (a quotation left open runs on into it; :meth:`attribute_article` checks first that
         the quotation really closes later)."""
         running = self.memory.quote_open and (not paragraph_start or sentence.lstrip().startswith(('"', "``")))
-        return self._attribute(sentence, running, running and not paragraph_start).attribution
+        return self._attribute(sentence, running, running and not paragraph_start, paragraph_start).attribution
 
-    def _attribute(self, sentence: str, running: bool, open_at_start: bool) -> "_Step":
+    def _attribute(self, sentence: str, running: bool, open_at_start: bool, new_paragraph: bool = False) -> "_Step":
         """One sentence: ``running`` when it continues a quotation (its speaker carries on),
         ``open_at_start`` when it starts inside that quotation's marks (same paragraph)."""
         memory = self.memory
@@ -283,6 +285,13 @@ class HolderFinder:
             else:
                 waits = bool(view.quoted) or running
             memory.quote_run += 1
+        if new_paragraph:
+            memory.turn = ""
+        header, turn = _voice(view, mentions, self.patterns.by_alias_caseless)
+        memory.voice = header if header is not None else memory.voice
+        memory.turn = turn if turn is not None else memory.turn
+        if not found and (memory.turn or memory.voice):
+            found = [(memory.turn or memory.voice, "voice")]
         if own and (view.quoted or running):
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in own), 0
         elif not running and view.quoted:
@@ -332,7 +341,7 @@ class HolderFinder:
         waiting: list[int] = []
         for i, text in enumerate(texts):
             running = carried[i]
-            step = self._attribute(text, running, running and not starts[i])
+            step = self._attribute(text, running, running and not starts[i], starts[i])
             if running and step.own and waiting:  # the quotation closes on its speaker
                 for j in waiting:
                     results[j] = replace(results[j], holders=step.attribution.holders,
@@ -343,6 +352,37 @@ class HolderFinder:
                 waiting = []
             results.append(step.attribution)
         return results
+
+
+# "[COMMUNIQUE FROM THE FARC TO ...]", "[MONTANO]", "SEAN SPICER: ...": who is speaking from here on
+_HEADER = re.compile(r"\[(?:(?:text of (?:a |the )?)?(?:communique|statement|message|speech|letter|address|"
+                     r"declaration|proclamation|bulletin|report|editorial|interview)s?\s+(?:issued\s+)?(?:from|by|of)\s+)"
+                     r"(?P<who>[^\]]*)\]", re.I)
+_LABEL = re.compile(r"\s*\[(?P<bracket>[A-Z][A-Z .'-]{1,40})\]|\s*(?P<colon>[A-Z][A-Z .'-]{2,40}):\s")
+_STAGE = frozenset({"BEGIN RECORDING", "END RECORDING", "TEXT", "CONTINUES", "PASSAGE OMITTED", "APPLAUSE"})
+
+
+def _voice(view: View, mentions: Sequence[Mention], caseless: dict[str, Actor]) -> tuple[str | None, str | None]:
+    """Who speaks from this sentence on: the author a statement's header names (for the whole
+    article) and the speaker a transcript label names (for its paragraph); "" for a label
+    naming someone the gazetteer lacks, None where the sentence sets nothing."""
+    header = _HEADER.search(view.text)
+    if header:
+        start, end = header.span("who")
+        inside = [m for m in mentions if start <= m.start < end and m.actor is not None]
+        return (inside[0].actor.name if inside else None), None
+    text, at = view.text, 0
+    while True:
+        label = _LABEL.match(text, at)
+        if label is None:
+            return None, None
+        group = "bracket" if label.group("bracket") else "colon"
+        if group == "bracket" and label.group("bracket").strip() in _STAGE:
+            at = label.end()  # "[BEGIN RECORDING] [MONTANO] ...": the speaker's label follows
+            continue
+        start, end = label.span(group)
+        actor = caseless.get(" ".join(view.low[start:end].split()))  # "BAKER:" in a mixed-case transcript
+        return None, (actor.name if actor is not None else "")
 
 
 def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit: int) -> list[bool]:

@@ -214,6 +214,23 @@ def test_a_speaker_in_a_condition_holds_nothing(finder):
     assert holders(finder, "The talks resumed after Northland agreed to withdraw.") == [["Northland"]]
 
 
+# --- running quotation: transcripts and communiques ---
+
+def test_a_communique_header_gives_the_whole_text_its_author(finder):
+    assert holders(finder, "[COMMUNIQUE FROM THE RED BRIGADE TO THE PEOPLE OF NORTHLAND] THE WAR WILL GO ON.",
+                   "WE WILL NOT LAY DOWN OUR ARMS UNTIL THE OCCUPIERS LEAVE.",
+                   "THE HARVEST WAS POOR THIS YEAR.", paragraphs=[True, True, True]) == \
+        [["Red Brigade"], ["Red Brigade"], ["Red Brigade"]]
+
+
+def test_a_transcript_label_gives_its_paragraph_to_the_speaker(finder):
+    assert holders(finder, "BAKER: We have no plan to send troops.", "The region is calm enough.",
+                   "The hearing closed at noon.", paragraphs=[True, False, True]) == [["Tom Baker"], ["Tom Baker"], []]
+    # a label naming someone the gazetteer lacks hands the turn to no one
+    assert holders(finder, "BAKER: We have no plan.", "REPORTER: Is the region calm?",
+                   paragraphs=[True, True]) == [["Tom Baker"], []]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
