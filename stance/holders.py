@@ -63,6 +63,7 @@ _NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "Gen
                              "The", "Former", "Vice", "Deputy", "Chief", "Mr", "Ms", "North", "South", "New"})
 _PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Adm|Col|Capt|Lt|Maj|Sgt|Prof)\.?\s+$")
+_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z]\.\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -207,13 +208,21 @@ class HolderFinder:
         """A part of a name the article gave in full means that person: "Kim said" after "Kim
         Jong Un" is Kim Jong Un, whoever else the gazetteer calls Kim, and "Sedney said" after
         "David Sedney" counts even when the gazetteer lists only the full name."""
-        names = self.memory.names
-        if not names or view.shouting:
+        if view.shouting:
             return mentions
+        names = self.memory.names
         out = []
         for mention in mentions:
-            actor = names.get(view.text[mention.start : mention.end]) if mention.how == "alias" else None
+            surface = view.text[mention.start : mention.end]
+            given = _GIVEN_NAME.search(view.text, max(0, mention.start - 30), mention.start) if " " not in surface else None
+            full = self.patterns.by_alias.get(f"{given.group(1)} {surface}") if given else None
+            if full is not None:  # "Lindsey O. Graham": the middle initial hid the full name
+                out.append(Mention(given.start(), mention.end, "alias", full))
+                continue
+            actor = names.get(surface) if mention.how == "alias" else None
             out.append(mention.resolved(actor) if actor is not None and actor is not mention.actor else mention)
+        if not names:
+            return out
         for match in _PART_MENTION.finditer(view.text):
             actor = names.get(match.group())
             if actor is None or any(m.start < match.end() and match.start() < m.end for m in out):

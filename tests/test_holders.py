@@ -231,6 +231,15 @@ def test_a_transcript_label_gives_its_paragraph_to_the_speaker(finder):
                    paragraphs=[True, True]) == [["Tom Baker"], []]
 
 
+def test_a_middle_initial_does_not_hide_the_full_name(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Dana Whitcombe\n  kind: person\n  aliases: [Dana Whitcombe]\n"
+                    "- name: Lee Whitcombe\n  kind: person\n  aliases: [Lee Whitcombe, Whitcombe]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Dana K. Whitcombe warned that the fleet was overstretched.") == [["Dana Whitcombe"]]
+    assert holders(finder, "Whitcombe warned that the fleet was overstretched.") == [["Lee Whitcombe"]]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
