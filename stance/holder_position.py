@@ -84,6 +84,8 @@ _GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
 _CLAUSE_START = re.compile(r"(?:^|[,\"':;(]|''|--|—)\s*$")
 _WORD = re.compile(r"[\w'.-]+|<m>")
+_UNCLOSED_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the)\s+(?:[a-z][\w.'&-]*\s+){1,10}?(?:at|of|for|with|in|from)"
+                                  r"\s+[^,;:\"]{1,60}?\s*$")
 _SUBJECT_GAP = 6  # words of a subject's gap outside commas: "and O'Brien have been" -> 4
 
 
@@ -170,6 +172,8 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
     gap = _blank_mentions(view, mentions, start, cue.start)
     gap = re.sub(r"\([^)]*\)|\s(?:--|—|–)\s.*?\s(?:--|—|–)\s", " ", gap)
     gap = _POSTMODIFIER.sub(" ", gap)  # "three officials familiar with the discussions said"
+    if cue.speech and _UNCLOSED_APPOSITION.match(gap) and not any(mention.end < c.start < cue.start for c in cues):
+        return True  # "..., Timothy Ash, a researcher at a bank in London told the Post": the comma left out
     if gap.lstrip().startswith(","):
         last = gap.rfind(",")
         rest = gap[last + 1 :]

@@ -240,6 +240,11 @@ def test_a_middle_initial_does_not_hide_the_full_name(tmp_path):
     assert holders(finder, "Whitcombe warned that the fleet was overstretched.") == [["Lee Whitcombe"]]
 
 
+def test_an_apposition_whose_closing_comma_was_left_out_still_reaches_its_verb(finder):
+    assert holders(finder, "The siege will last into spring, Ali Hassan, a captain with the border guard in the "
+                           "north told reporters.") == [["Ali Hassan"]]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
