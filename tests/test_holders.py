@@ -245,6 +245,11 @@ def test_an_apposition_whose_closing_comma_was_left_out_still_reaches_its_verb(f
                            "north told reporters.") == [["Ali Hassan"]]
 
 
+def test_a_headline_noun_is_not_a_cue(finder):
+    assert holders(finder, "Northland Call for Ceasefire Talks Meets Silence on the Border") == [[]]
+    assert holders(finder, "Northland Calls for Ceasefire Talks on the Border") == [["Northland"]]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
