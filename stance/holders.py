@@ -9,6 +9,10 @@ the article's memory across sentences:
   not counting names inside quotations or used as modifiers; "they" takes the previous
   sentence's several holders; a sentence opening with "He"/"She" right after a sentence
   whose one holder is that person keeps following them ("He also saw ...");
+- names: a part of a name the article gave in full ("Kim" after "Kim Jong Un", "Mr. Maxwell"
+  after "David Maxwell") means that person, whoever else the gazetteer calls so;
+- voices: a communique's header ("[COMMUNIQUE FROM THE FARC ...]") gives the whole text its
+  author, a transcript label ("POMPEO:", "[MONTANO]") gives its paragraph to the speaker;
 - running quotations: a quotation that runs over several sentences (within a paragraph, or
   into a paragraph that opens with a quotation mark) keeps its speaker in each of them, up
   to ``Cues.quote_limit`` sentences, and a speaker named only where it closes is given to
