@@ -109,6 +109,17 @@ def test_shell_completion_completes_commands_and_their_config(tmp_path):
     assert completed.stdout.split() == ["features=word_char", "features=word_char_cues", "features=word_cues"]
 
 
+def test_shell_completion_completes_config_keys_inside_a_project(tmp_path, monkeypatch):
+    from stance.cli.completion import candidates
+    from stance.project import init_project
+
+    init_project(tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj")
+    assert "model.C=" in candidates("stance predict model.C")
+    assert "report.timeline.unit=" in candidates("stance predict report.timeline.u")
+    assert "clean=project" in candidates("stance predict clean=")
+
+
 def test_each_sweep_job_labels_its_output(tmp_path, trained_models):
     result = stance("models", "-m", f"store.dir={trained_models}", "store.promote=never,always",
                     f"hydra.sweep.dir={tmp_path / 'sweep'}")
