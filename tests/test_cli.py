@@ -120,6 +120,19 @@ def test_shell_completion_completes_config_keys_inside_a_project(tmp_path, monke
     assert "clean=project" in candidates("stance predict clean=")
 
 
+def test_a_sweep_in_a_project_runs_each_job_in_that_project(tmp_path):
+    from stance.project import init_project
+
+    project = tmp_path / "proj"
+    init_project(project)
+    result = stance("models", "-m", "store.promote=never,always", cwd=project)
+    assert result.returncode == 0, result.stderr
+    outputs = [line for line in result.stdout.splitlines() if " output in " in line]
+    assert len(outputs) == 2, result.stdout
+    assert all(f"output in {project / 'outputs' / 'multirun'}" in line for line in outputs), result.stdout
+    assert sorted(p.name for p in (project / "outputs" / "multirun" / "models").glob("*/*/*") if p.is_dir()) == ["0", "1"]
+
+
 def test_each_sweep_job_labels_its_output(tmp_path, trained_models):
     result = stance("models", "-m", f"store.dir={trained_models}", "store.promote=never,always",
                     f"hydra.sweep.dir={tmp_path / 'sweep'}")
