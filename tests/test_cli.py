@@ -85,6 +85,16 @@ def test_command_help_lists_its_options_with_defaults_and_the_comments_of_conf()
     assert any(line.startswith("  corpus.batch_size=64") for line in lines)
 
 
+def test_command_help_gives_a_comment_whole_when_it_runs_over_several_lines():
+    result = stance("train", "--help")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    # an inline comment continued on the next line, and a comment block above a key
+    assert ("worker processes that label batches: -1 one per CPU core, 1 none (all in this process); "
+            "a corpus of one batch is always labelled in this process") in text
+    assert "store.sweep_promote=never In the jobs of a `-m` sweep this replaces `promote`:" in text
+
+
 def test_hydra_flags_work_after_a_command(tmp_path):
     cfg = stance("train", "model.C=3", "--cfg", "job", "--package", "model")
     assert cfg.returncode == 0 and "C: 3" in cfg.stdout, cfg.stderr
