@@ -74,6 +74,7 @@ def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, crea
         model_path = staging / MODEL_FILE
         model_path.write_bytes(modelfile.dumps(pipeline))
         model_sha = sha256(model_path)
+        _share_stored_copy(root, model_path, model_sha)
         data_file = None
         if training_data is not None:
             data_file = TRAINING_DATA + Path(training_data).suffix
@@ -97,6 +98,24 @@ def save_version(models_dir: str | Path, pipeline: object, card: ModelCard, crea
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def _share_stored_copy(root: Path, model_path: Path, model_sha: str) -> None:
+    """The same model file already stored under another version (its card differs: another
+    corpus or holder figures) is hard-linked instead of written again, so a store holds each
+    distinct model's bytes once. Where the file system has no hard links it stays a copy."""
+    for folder in sorted(p for p in root.iterdir() if _VERSION.fullmatch(p.name)):
+        stored = folder / MODEL_FILE
+        if folder.name.split("-")[2] != model_sha[:8] or folder.is_symlink() or stored.is_symlink() \
+                or not stored.is_file() or sha256(stored) != model_sha:
+            continue
+        linked = model_path.with_name(model_path.name + ".link")
+        try:
+            os.link(stored, linked)
+            os.replace(linked, model_path)
+        except OSError:
+            linked.unlink(missing_ok=True)
+        return
 
 
 def _same_model(root: Path, card: ModelCard) -> str | None:

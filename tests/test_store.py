@@ -86,6 +86,22 @@ def test_saving_the_same_model_and_card_again_later_is_still_one_version(tmp_pat
     assert again == first and len(store.list_versions(tmp_path)) == 1
 
 
+def test_the_same_model_with_another_card_is_a_new_version_sharing_the_stored_bytes(tmp_path):
+    """Trained again on the same data in a project with other actors, the card differs (holder
+    figures, corpus) but the model file is the same: the store keeps its bytes once."""
+    first = store.save_version(tmp_path, _model(), _card(0.5), created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    second = store.save_version(tmp_path, _model(), _card(0.6), created=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    assert second != first
+    a, b = (tmp_path / v / store.MODEL_FILE for v in (first, second))
+    assert a.stat().st_ino == b.stat().st_ino and a.stat().st_nlink == 2
+    assert sha256(b) == store.read_card(tmp_path, second).model_sha256
+    store.load_version(tmp_path, second)  # loads, hash checked
+    other = fit(build_pipeline(features_spec(), model_spec(), 0), ["strike them now", "a warning", "troops moved"],
+                ["advocate", "caution", "neutral"])
+    third = store.save_version(tmp_path, other, _card(0.5))
+    assert (tmp_path / third / store.MODEL_FILE).stat().st_nlink == 1
+
+
 def test_a_promotion_interrupted_before_current_is_marked_not_applied_by_the_next(tmp_path, monkeypatch):
     first = store.save_version(tmp_path, _model(), _card(0.5))
     store.promote(tmp_path, first)
