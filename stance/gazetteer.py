@@ -21,6 +21,7 @@ KINDS = ("person", "organization")
 GENDERS = ("male", "female")
 _SUFFIX = re.compile(r",?\s+(Jr|Sr)\.?$")
 _ARTICLE = re.compile(r"^(?:the|The)(?:\s+|$)")
+_GENERIC_ALIAS = re.compile(r"(?:the|The)(?:\s+[a-z][a-z-]*)+$")
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,12 @@ def _entry(entry: object, source: Path, line: int) -> tuple[Actor, list[str]]:
     for alias in declared:
         if not re.search(r"\w", alias):
             raise ActorError(f"actor {name!r}: alias {alias!r} has no letter or digit", source, line)
+    # "the president", "the army": a common noun with its article is a back-reference that means
+    # this actor only where the article has named it, so it is a title, not a name to match anywhere
+    generic = [a for a in declared if a != name and _GENERIC_ALIAS.match(a)]
+    declared = [a for a in declared if a not in generic]
     titles = []
-    for title in _strings(entry, "titles", name, source, line):
+    for title in [*_strings(entry, "titles", name, source, line), *generic]:
         bare = _ARTICLE.sub("", title.lower()).strip()
         if not re.search(r"\w", bare):
             raise ActorError(f"actor {name!r}: title {title!r} has no word after its article", source, line)

@@ -137,6 +137,7 @@ _NOUN_SUBJECT = re.compile(r"\s+(?:is|are|was|were|do|does|did|have|has|had|coul
 _ALSO_NOUNS = frozenset({"claim", "report", "charge", "plan", "order", "demand", "call", "comment", "question",
                          "protest", "appeal", "offer", "request", "post", "issue", "support", "pledge", "promise",
                          "vow", "signal", "counter", "lobby", "release", "statement", "tweet"})
+_NOUN_OBJECT = re.compile(r"\s+(?:to|for|on|of|from|against)\b")
 _NAME_GOES_ON = re.compile(r"'?\s[A-Z][a-z]")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
@@ -210,12 +211,12 @@ class Patterns:
             actor = table.get(key) or table.get(" ".join(key.split()))
             if actor is None:
                 continue
-            if not view.shouting and self._runs_on(view, match.end()):
+            if not view.shouting and self.runs_on(view, match.end()):
                 continue
             found.append(Mention(match.start(), match.end(), "alias", actor))
         return found
 
-    def _runs_on(self, view: View, end: int) -> bool:
+    def runs_on(self, view: View, end: int) -> bool:
         # mid-sentence, a capitalised word right after a name continues it ("White House",
         # "Washington Post"); verbs are capitalised only in Title Case headlines
         return bool(_NAME_GOES_ON.match(view.text, end)) and not view.title_case
@@ -255,6 +256,8 @@ class Patterns:
                 continue  # part of a name: "United States", "Secretary of State"
             if lemma in _ALSO_NOUNS and _NOUN_SUBJECT.match(view.low, end):
                 continue  # a noun that is itself the subject: "the ISIS claims do not make clear"
+            if view.title_case and form == lemma and lemma in _ALSO_NOUNS and _NOUN_OBJECT.match(view.low, end):
+                continue  # a headline's noun: "DoD Order to Plan for Escalation" (its verb would be "Orders")
             found.append(Cue(start, end, lemma, form))
         return found
 

@@ -84,6 +84,8 @@ _GROUP_WITH_MEMBERS = re.compile(r",?\s+including\b")
 _COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:the\s+)?", re.I)
 _CLAUSE_START = re.compile(r"(?:^|[,\"':;(]|''|--|—)\s*$")
 _WORD = re.compile(r"[\w'.-]+|<m>")
+_UNCLOSED_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the)\s+(?:[a-z][\w.'&-]*\s+){1,10}?(?:at|of|for|with|in|from)"
+                                  r"\s+[^,;:\"]{1,60}?\s*$")
 _SUBJECT_GAP = 6  # words of a subject's gap outside commas: "and O'Brien have been" -> 4
 
 
@@ -170,6 +172,8 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
     gap = _blank_mentions(view, mentions, start, cue.start)
     gap = re.sub(r"\([^)]*\)|\s(?:--|—|–)\s.*?\s(?:--|—|–)\s", " ", gap)
     gap = _POSTMODIFIER.sub(" ", gap)  # "three officials familiar with the discussions said"
+    if cue.speech and _UNCLOSED_APPOSITION.match(gap) and not any(mention.end < c.start < cue.start for c in cues):
+        return True  # "..., Timothy Ash, a researcher at a bank in London told the Post": the comma left out
     if gap.lstrip().startswith(","):
         last = gap.rfind(",")
         rest = gap[last + 1 :]
@@ -194,8 +198,9 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
         words = words[rest:]
     if len(words) > _SUBJECT_GAP or any(ch in gap for ch in ';:"'):
         return False
-    if words and words[-1] in _PASSIVE and cue.form.endswith(("ed", "en", "wn", "ld", "id")):
-        return False  # "the Pentagon had been ordered": ordered, not ordering
+    if cue.form.endswith(("ed", "en", "wn", "ld", "id", "ght")) and any(w in _PASSIVE for w in words) and \
+            all(w in _BETWEEN or w.endswith("ly") for w in words[max(i for i, w in enumerate(words) if w in _PASSIVE):]):
+        return False  # "the Pentagon had been ordered", "he is also wanted by": passive, not acting
     if any(w in _SPECULATION for w in words):
         return False  # "Iran likely must weigh escalation": speculation about a position, no one's (rule 22)
     return all(w in _BETWEEN or w.endswith("ly") for w in words)
@@ -206,6 +211,8 @@ def _inverted(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mention
     (titles and honorifics may stand between: "said Navy Capt. H.B. Le", "said the spokesman, X")."""
     if cue.lemma not in INVERTING or cue.participle or not _CLAUSE_START.search(view.low[: cue.start]):
         return False
+    if not re.search(r"\w", view.low[: cue.start]):
+        return False  # "Asked when Bush would decide, Hadley said": nothing said before it, so no inversion
     if any(cue.end <= m.start < mention.start for m in mentions):
         return False
     words = _words(view.low[cue.end : mention.start])
@@ -321,6 +328,8 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
         return Hold(mention, None, "signature")
     if mention is first_subject and _HEADLINE_COLON.match(after) and len(_words(view.low[: mention.start])) <= 2:
         return Hold(mention, None, "colon")  # "McCain on ISIS' growth: ...", "Spicer: ..."
+    if words and words[-1] in _HYPOTHETICAL:
+        return None  # "if Trump says Crimea is Russian": a condition, not what anyone said
     subordinate = words[-1] if words and words[-1] in _SUBORDINATING else ""
     if subordinate:
         pass  # "after X announced", "with X warning": the subject of a subordinate clause
@@ -339,6 +348,7 @@ def _hold(view: View, mentions: Sequence[Mention], mention: Mention, cues: Seque
 
 
 _AGENT = re.compile(r"\bby(?:\s+the)?(?:\s+[a-z][\w.'-]*){0,4}$")
+_HYPOTHETICAL = frozenset({"if", "unless", "whether", "should"})
 _SUBORDINATING = frozenset({"after", "before", "since", "until", "with", "as", "while", "when", "because", "once",
                             "though", "although", "if", "unless", "whereas"})
 _SOURCE_NOUN = re.compile(
@@ -394,7 +404,9 @@ _EVENT = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|died
                     r"downed|shelled|bombed|clashed|clashes|casualties|bodies|toll|evacuated|tracked|test-fired|"
                     r"kidnapped|abducted|raided|ambushed|blew|blown|burned|collapsed|sank|intercepted|"
                     r"deployed|arrived|took place|took control|retook|recaptured|withdrew|fled|rush\w*|moving|moved|"
-                    r"stationed|positioned|reinforc\w+)\b")
+                    r"stationed|positioned|reinforc\w+|fell|dropped|rescued|abandoned|retaken|stepped down|"
+                    r"resigned|numbered|wounds|raids|airstrikes|air strikes|barrel bombs|taken to|was taken|"
+                    r"were taken|worked|captured|scheduled|was born|visited)\b")
 _POSITION = re.compile(r"\b(?:would|will|could|should|must|may|might|can|cannot|can't|won't|need\w*|want\w*|"
                        r"plan\w*|intend\w*|threat\w*|warn\w*|urg\w+|call\w*|demand\w*|ready|prepared|"
                        r"determined|vow\w*|promis\w+|refus\w+|reject\w*|oppos\w+|support\w*|condemn\w*|"
@@ -418,7 +430,10 @@ def _closing(view: View, hold: Hold) -> bool:
     if hold.how in ("according", "inverted"):
         return True
     start = min(hold.mention.start, cue.start)
-    if not re.search(r"(?:[,\"']|''|--|—)\s*$", view.text[:start]):
+    # ', police commander X said.': a title may stand between the comma and the source
+    if not re.search(r"(?:[,\"']|''|--|—)\s*(?:(?:a|an|the)\s+)?(?:[A-Za-z][\w.'-]*\s+){0,4}$", view.text[:start]) or \
+            re.search(r"(?:[,\"']|''|--|—)\s*(?:[\w.'-]+\s+){0,4}$", view.low[:start]) and \
+            re.search(r"\b(?:that|and|but|who|which|when|after|as|while)\s+(?:[\w.'-]+\s+){0,3}$", view.low[:start]):
         return False
     after = view.low[cue.end :]
     return len(_words(after)) <= 8 and not re.search(r"\bthat\b", after)

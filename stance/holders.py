@@ -9,6 +9,10 @@ the article's memory across sentences:
   not counting names inside quotations or used as modifiers; "they" takes the previous
   sentence's several holders; a sentence opening with "He"/"She" right after a sentence
   whose one holder is that person keeps following them ("He also saw ...");
+- names: a part of a name the article gave in full ("Kim" after "Kim Jong Un", "Mr. Maxwell"
+  after "David Maxwell") means that person, whoever else the gazetteer calls so;
+- voices: a communique's header ("[COMMUNIQUE FROM THE FARC ...]") gives the whole text its
+  author, a transcript label ("POMPEO:", "[MONTANO]") gives its paragraph to the speaker;
 - running quotations: a quotation that runs over several sentences (within a paragraph, or
   into a paragraph that opens with a quotation mark) keeps its speaker in each of them, up
   to ``Cues.quote_limit`` sentences, and a speaker named only where it closes is given to
@@ -53,6 +57,17 @@ def _sides_with(actor: Actor, owners: set[str]) -> bool:
 
 _PLURAL = re.compile(r"[^s]s\b|\)$")  # "officials", "the Houthis": what "they" may stand for in its own sentence
 _INITIAL_PRONOUN = re.compile(r"(?:(?:But|And|Still|Yet|Even so|However|Later|Instead),?\s+)?(He|She)\b")
+_NAME_PART = re.compile(r"\b[A-Z][a-z][\w'-]*[a-z]\b")
+_NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "General", "Gen", "Sen", "Senator",
+                             "Rep", "Representative", "Governor", "Gov", "King", "Queen", "Prince", "Crown",
+                             "Sheikh", "Ayatollah", "Chancellor", "Admiral", "Adm", "Colonel", "Col", "Captain",
+                             "Capt", "Major", "Lieutenant", "Sergeant", "Commander", "Foreign", "Defense",
+                             "Defence", "State", "Supreme", "Leader", "Chairman", "Director", "Ambassador",
+                             "Judge", "Justice", "Pope", "Mrs", "Miss", "Sir", "Lord", "Dame", "Dr", "Abu", "Al",
+                             "The", "Former", "Vice", "Deputy", "Chief", "Mr", "Ms", "North", "South", "New"})
+_PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Adm|Col|Capt|Lt|Maj|Sgt|Prof)\.?\s+$")
+_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z]\.\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -99,6 +114,22 @@ class ArticleMemory:
     quote_open: bool = False           # a quotation is open where the previous sentence ended
     quote_speaker: tuple[str, ...] = ()
     quote_run: int = 0                 # sentences the running quotation has carried its speaker
+    voice: str = ""                    # whose words a communique is, from its header (whole article)
+    turn: str = ""                     # whose turn a transcript paragraph is, from its label
+    names: dict[str, Actor] = field(default_factory=dict)  # "Kim" -> the Kim this article named in full
+
+    def learn_names(self, view: View, mentions: Sequence[Mention]) -> None:
+        """A person named in full ("Kim Jong Un", "George H. W. Bush") is then called by a
+        part of that name ("Kim", "Bush"): remember which actor each part means here."""
+        for mention in mentions:
+            actor = mention.actor
+            if mention.how != "alias" or actor is None or actor.kind != "person" or view.shouting:
+                continue
+            words = _NAME_PART.findall(view.text[mention.start : mention.end])
+            if len(words) < 2:
+                continue
+            for word in {words[0], words[-1]} - _NOT_NAME_PARTS:
+                self.names[word] = actor
 
     def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
         for i, mention in enumerate(mentions):
@@ -177,6 +208,36 @@ class HolderFinder:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
 
+    def _article_names(self, view: View, mentions: list[Mention]) -> list[Mention]:
+        """A part of a name the article gave in full means that person: "Kim said" after "Kim
+        Jong Un" is Kim Jong Un, whoever else the gazetteer calls Kim, and "Sedney said" after
+        "David Sedney" counts even when the gazetteer lists only the full name."""
+        if view.shouting:
+            return mentions
+        names = self.memory.names
+        out = []
+        for mention in mentions:
+            surface = view.text[mention.start : mention.end]
+            given = _GIVEN_NAME.search(view.text, max(0, mention.start - 30), mention.start) if " " not in surface else None
+            full = self.patterns.by_alias.get(f"{given.group(1)} {surface}") if given else None
+            if full is not None:  # "Lindsey O. Graham": the middle initial hid the full name
+                out.append(Mention(given.start(), mention.end, "alias", full))
+                continue
+            actor = names.get(surface) if mention.how == "alias" else None
+            out.append(mention.resolved(actor) if actor is not None and actor is not mention.actor else mention)
+        if not names:
+            return out
+        for match in _PART_MENTION.finditer(view.text):
+            actor = names.get(match.group())
+            if actor is None or any(m.start < match.end() and match.start() < m.end for m in out):
+                continue
+            before = view.text[max(0, match.start() - 30) : match.start()]
+            if self.patterns.runs_on(view, match.end()) or \
+                    (re.search(r"[A-Z][\w.'-]*\s+$", before) and not _HONORIFIC.search(before)):
+                continue  # part of a longer name: "Kim Yo Jong", "Jong Un"
+            out.append(Mention(match.start(), match.end(), "alias", actor))
+        return sorted(out, key=lambda m: m.start)
+
     def _title_actor(self, mention: Mention) -> Actor | None:
         """The actor a title means: the nearest earlier one with that title, of the owner's side
         when one is named; with none earlier, the only actor with that title on the named
@@ -188,10 +249,11 @@ class HolderFinder:
             actor = fits[0]
         return actor
 
-    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], set[int], bool]:
-        """The sentence's own holders with how each was found, its mentions, which of them
-        hold, and whether it has a cue."""
-        mentions = self.patterns.mentions(view)
+    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], "Met", bool]:
+        """The sentence's own holders with how each was found, its alias mentions, the actors it
+        refers to (names, titles and pronouns resolved) with which of them hold, and whether it
+        has a cue."""
+        mentions = self._article_names(view, self.patterns.mentions(view))
         cues = self.patterns.cues(view, mentions)
         resolved = self._resolve(view, mentions, [c.start for c in cues])
         holds = position_holders(view, resolved, cues, self.cues.window) if resolved else []
@@ -202,24 +264,26 @@ class HolderFinder:
             reason = f"{mention.how} {hold.how} {hold.cue.lemma if hold.cue else ''}".strip()
             names = self.memory.previous_holders if mention.pronoun == GROUP else (mention.actor.name,)
             found.extend((name, reason) for name in names if name not in [n for n, _ in found])
-            if mention in mentions:
-                holding.add(mentions.index(mention))
-        return found, mentions, holding, bool(cues)
+            if mention in resolved:
+                holding.add(resolved.index(mention))
+        # titles and pronouns resolved here are met again: the next "he" may mean them
+        met = [m for m in resolved if m.actor is not None and m.actor is not _GROUP_ACTOR]
+        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met}), bool(cues)
 
     def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
         """Holders (canonical names, in order) and candidate speakers of the next sentence
         (a quotation left open runs on into it; :meth:`attribute_article` checks first that
         the quotation really closes later)."""
         running = self.memory.quote_open and (not paragraph_start or sentence.lstrip().startswith(('"', "``")))
-        return self._attribute(sentence, running, running and not paragraph_start).attribution
+        return self._attribute(sentence, running, running and not paragraph_start, paragraph_start).attribution
 
-    def _attribute(self, sentence: str, running: bool, open_at_start: bool) -> "_Step":
+    def _attribute(self, sentence: str, running: bool, open_at_start: bool, new_paragraph: bool = False) -> "_Step":
         """One sentence: ``running`` when it continues a quotation (its speaker carries on),
         ``open_at_start`` when it starts inside that quotation's marks (same paragraph)."""
         memory = self.memory
         stripped = sentence.strip()
         view = make_view(stripped, open_at_start=open_at_start)
-        own, mentions, holding, has_cue = self._holders(view)
+        own, mentions, met, has_cue = self._holders(view)
         if not own and self.cues.resolve_pronouns:
             own = self._speaker_goes_on(view)
         found = list(own)
@@ -234,13 +298,21 @@ class HolderFinder:
             else:
                 waits = bool(view.quoted) or running
             memory.quote_run += 1
+        if new_paragraph:
+            memory.turn = ""
+        header, turn = _voice(view, mentions, self.patterns.by_alias_caseless)
+        memory.voice = header if header is not None else memory.voice
+        memory.turn = turn if turn is not None else memory.turn
+        if not found and (memory.turn or memory.voice):
+            found = [(memory.turn or memory.voice, "voice")]
         if own and (view.quoted or running):
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in own), 0
         elif not running and view.quoted:
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in found), 0
         memory.quote_open = view.open_at_end
         candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
-        memory.remember(mentions, holding, view)
+        memory.remember(met.mentions, met.holding, view)
+        memory.learn_names(view, mentions)
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
         attribution = Attribution(tuple(n for n, _ in found), tuple(candidates), tuple(r for _, r in found))
@@ -282,7 +354,7 @@ class HolderFinder:
         waiting: list[int] = []
         for i, text in enumerate(texts):
             running = carried[i]
-            step = self._attribute(text, running, running and not starts[i])
+            step = self._attribute(text, running, running and not starts[i], starts[i])
             if running and step.own and waiting:  # the quotation closes on its speaker
                 for j in waiting:
                     results[j] = replace(results[j], holders=step.attribution.holders,
@@ -293,6 +365,37 @@ class HolderFinder:
                 waiting = []
             results.append(step.attribution)
         return results
+
+
+# "[COMMUNIQUE FROM THE FARC TO ...]", "[MONTANO]", "SEAN SPICER: ...": who is speaking from here on
+_HEADER = re.compile(r"\[(?:(?:text of (?:a |the )?)?(?:communique|statement|message|speech|letter|address|"
+                     r"declaration|proclamation|bulletin|report|editorial|interview)s?\s+(?:issued\s+)?(?:from|by|of)\s+)"
+                     r"(?P<who>[^\]]*)\]", re.I)
+_LABEL = re.compile(r"\s*\[(?P<bracket>[A-Z][A-Z .'-]{1,40})\]|\s*(?P<colon>[A-Z][A-Z .'-]{2,40}):\s")
+_STAGE = frozenset({"BEGIN RECORDING", "END RECORDING", "TEXT", "CONTINUES", "PASSAGE OMITTED", "APPLAUSE"})
+
+
+def _voice(view: View, mentions: Sequence[Mention], caseless: dict[str, Actor]) -> tuple[str | None, str | None]:
+    """Who speaks from this sentence on: the author a statement's header names (for the whole
+    article) and the speaker a transcript label names (for its paragraph); "" for a label
+    naming someone the gazetteer lacks, None where the sentence sets nothing."""
+    header = _HEADER.search(view.text)
+    if header:
+        start, end = header.span("who")
+        inside = [m for m in mentions if start <= m.start < end and m.actor is not None]
+        return (inside[0].actor.name if inside else None), None
+    text, at = view.text, 0
+    while True:
+        label = _LABEL.match(text, at)
+        if label is None:
+            return None, None
+        group = "bracket" if label.group("bracket") else "colon"
+        if group == "bracket" and label.group("bracket").strip() in _STAGE:
+            at = label.end()  # "[BEGIN RECORDING] [MONTANO] ...": the speaker's label follows
+            continue
+        start, end = label.span(group)
+        actor = caseless.get(" ".join(view.low[start:end].split()))  # "BAKER:" in a mixed-case transcript
+        return None, (actor.name if actor is not None else "")
 
 
 def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit: int) -> list[bool]:
@@ -318,6 +421,15 @@ def quotation_runs(texts: Sequence[str], paragraph_starts: Sequence[bool], limit
                 carried[i] = True
                 break
     return carried
+
+
+@dataclass(frozen=True)
+class Met:
+    """The actors one sentence refers to (names, titles, pronouns resolved) and which of them
+    (indices) hold: the antecedents later back-references rank."""
+
+    mentions: list[Mention]
+    holding: set[int]
 
 
 @dataclass(frozen=True)

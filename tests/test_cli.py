@@ -85,6 +85,16 @@ def test_command_help_lists_its_options_with_defaults_and_the_comments_of_conf()
     assert any(line.startswith("  corpus.batch_size=64") for line in lines)
 
 
+def test_command_help_gives_a_comment_whole_when_it_runs_over_several_lines():
+    result = stance("train", "--help")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    # an inline comment continued on the next line, and a comment block above a key
+    assert ("worker processes that label batches: -1 one per CPU core, 1 none (all in this process); "
+            "a corpus of one batch is always labelled in this process") in text
+    assert "store.sweep_promote=never In the jobs of a `-m` sweep this replaces `promote`:" in text
+
+
 def test_hydra_flags_work_after_a_command(tmp_path):
     cfg = stance("train", "model.C=3", "--cfg", "job", "--package", "model")
     assert cfg.returncode == 0 and "C: 3" in cfg.stdout, cfg.stderr
@@ -107,6 +117,30 @@ def test_shell_completion_completes_commands_and_their_config(tmp_path):
     completed = subprocess.run([sys.executable, "-m", "stance.cli", "--complete"], capture_output=True, text=True,
                                env={**os.environ, "COMP_LINE": "stance retrain features=word_c"}, timeout=120)
     assert completed.stdout.split() == ["features=word_char", "features=word_char_cues", "features=word_cues"]
+
+
+def test_shell_completion_completes_config_keys_inside_a_project(tmp_path, monkeypatch):
+    from stance.cli.completion import candidates
+    from stance.project import init_project
+
+    init_project(tmp_path / "proj")
+    monkeypatch.chdir(tmp_path / "proj")
+    assert "model.C=" in candidates("stance predict model.C")
+    assert "report.timeline.unit=" in candidates("stance predict report.timeline.u")
+    assert "clean=project" in candidates("stance predict clean=")
+
+
+def test_a_sweep_in_a_project_runs_each_job_in_that_project(tmp_path):
+    from stance.project import init_project
+
+    project = tmp_path / "proj"
+    init_project(project)
+    result = stance("models", "-m", "store.promote=never,always", cwd=project)
+    assert result.returncode == 0, result.stderr
+    outputs = [line for line in result.stdout.splitlines() if " output in " in line]
+    assert len(outputs) == 2, result.stdout
+    assert all(f"output in {project / 'outputs' / 'multirun'}" in line for line in outputs), result.stdout
+    assert sorted(p.name for p in (project / "outputs" / "multirun" / "models").glob("*/*/*") if p.is_dir()) == ["0", "1"]
 
 
 def test_each_sweep_job_labels_its_output(tmp_path, trained_models):

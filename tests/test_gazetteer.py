@@ -71,11 +71,21 @@ def test_forms_of_news_text_are_generated_at_load_time(tmp_path):
     assert pena.gender == "" and fold_accents("José Peña") == "Jose Pena"
 
 
+def test_a_common_noun_alias_with_its_article_is_a_title(tmp_path):
+    """ "the president" names no one by itself: it means the actor only where the article has
+    named it, so the loader keeps it as a title, not a name matched in every article."""
+    path = write(tmp_path, "- name: Lena Ostrova\n  kind: person\n  aliases: [Lena Ostrova, the president]\n"
+                           "- name: Vardia Army\n  kind: organization\n  aliases: [The national army, the Vardia army]\n")
+    lena, army = load_gazetteer(path)
+    assert "the president" not in lena.aliases and "president" in lena.titles
+    assert army.titles == ("national army",) and "the Vardia army" in army.aliases
+
+
 def test_a_generated_form_two_actors_could_take_is_left_out(tmp_path):
-    path = write(tmp_path, "- name: A\n  kind: organization\n  aliases: [the army]\n"
-                           "- name: B\n  kind: organization\n  aliases: [The army]\n")
+    path = write(tmp_path, "- name: A\n  kind: organization\n  aliases: [the Army]\n"
+                           "- name: B\n  kind: organization\n  aliases: [The Army]\n")
     first, second = load_gazetteer(path)
-    assert first.aliases == ("A", "the army") and second.aliases == ("B", "The army")
+    assert first.aliases == ("A", "the Army") and second.aliases == ("B", "The Army")
     assert alias_variants('"axis of resistance"') == ['"axis of resistance"', "axis of resistance",
                                                       "Axis of resistance"]
 

@@ -69,7 +69,7 @@ def _report(settings, annotations):
 def test_the_seed_set_holders_are_found_as_well_as_measured():
     report = _report(settings_for("annotations=seed"), SEED_ANNOTATIONS)
     assert report.scores["n"] == 181
-    assert report.scores["precision"] >= 0.80 and report.scores["recall"] >= 0.78
+    assert report.scores["precision"] >= 0.86 and report.scores["recall"] >= 0.84  # measured 0.866 and 0.845
     assert sum(c["missed"] for c in report.by_cause().values()) == \
         sum(1 for e in report.errors if e.kind == "missed")
 
@@ -79,7 +79,8 @@ def test_the_pool_articles_holders_are_scored_by_cause():
     settings = settings_for(f"corpus.path={POOL}", f"actors.path={POOL_ACTORS}")
     report = _report(settings, settings.annotations.path)
     assert report.scores["n"] == 6289  # whole articles (3,990) and three queued rounds (2,299)
-    assert report.scores["f1"] >= 0.73 and report.scores["precision"] >= 0.77  # measured 0.737 and 0.776
+    assert report.scores["f1"] >= 0.765 and report.scores["precision"] >= 0.80  # measured 0.770 and 0.805
+    assert report.scores["recall"] >= 0.73  # measured 0.737
 
 
 def test_training_writes_holder_figures_by_cause_to_metrics_and_card(trained_models):

@@ -94,6 +94,12 @@ def test_a_pronoun_anywhere_in_the_sentence_takes_the_speaker(finder):
     assert holders(finder, "Tom Baker has yet to decide if he will back the strikes.") == [["Tom Baker"]]
 
 
+def test_an_actor_met_through_a_title_or_pronoun_is_the_next_pronouns_antecedent(finder):
+    assert holders(finder, "Ali Hassan toured the camp on Monday.", "Senator Tom Baker arrived later.",
+                   "The captain warned that the camp was full.", "He urged the aid groups to send tents.",
+                   "He also asked for more doctors.") == [[], [], ["Ali Hassan"], ["Ali Hassan"], ["Ali Hassan"]]
+
+
 def test_a_name_inside_a_quotation_or_used_as_a_modifier_is_not_the_antecedent(finder):
     assert holders(finder, "Ali Hassan opened the hearing.",
                    '"Tom Baker has misled everyone about the war," Lopez said.',
@@ -160,6 +166,90 @@ def test_titles_resolve_with_modifiers_and_whatever_article_the_gazetteer_wrote(
                    '"We are ready," the defense minister told reporters.') == [[], ["Maria Lopez"]]
 
 
+def test_a_common_noun_alias_means_the_actor_only_after_the_article_named_it(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Lena Ostrova\n  kind: person\n  gender: female\n  aliases: [Lena Ostrova, the president]\n"
+                    "- name: Piet Varga\n  kind: person\n  gender: male\n  aliases: [Piet Varga]\n"
+                    "  titles: [president]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Piet Varga flew to the coast.", '"The ports stay closed," the president said.') == \
+        [[], ["Piet Varga"]]
+    assert holders(finder, "Lena Ostrova met the generals.", '"We will not retreat," the president said.') == \
+        [[], ["Lena Ostrova"]]
+
+
+# --- gazetteer form: a part of a name the article gave in full ---
+
+def test_a_surname_means_the_person_the_article_named_in_full(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Park Min-jun\n  kind: person\n  aliases: [Park Min-jun, Park]\n"
+                    "- name: Park Seo-yeon\n  kind: person\n  aliases: [Park Seo-yeon]\n"
+                    "- name: Dana Whitcombe\n  kind: person\n  aliases: [Dana Whitcombe]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Park Seo-yeon inspected the new launchers on Sunday.",
+                   "Park said the drills would go on all month.") == [[], ["Park Seo-yeon"]]
+    assert holders(finder, "Dana Whitcombe chairs the oversight panel.",
+                   "Whitcombe warned that the budget could not cover a second deployment.") == [[], ["Dana Whitcombe"]]
+    assert holders(finder, "Dana Whitcombe chairs the oversight panel.",
+                   'The fleet, Ms. Whitcombe said, "cannot sail without its tankers."') == [[], ["Dana Whitcombe"]]
+    # without the full name earlier, the part is no one's (or the gazetteer's own alias)
+    assert holders(finder, "Whitcombe warned that the budget was short.", "Park said the drills would go on.") == \
+        [[], ["Park Min-jun"]]
+    # and a part of a longer name is not the person: "Dana Whitcombe" then "Lee Whitcombe"
+    assert holders(finder, "Dana Whitcombe spoke first.", "Lee Whitcombe said the panel had not decided.") == \
+        [["Dana Whitcombe"], []]
+
+
+# --- other: passives and conditions hold no one's position ---
+
+def test_the_subject_of_a_passive_cue_does_not_hold(finder):
+    assert "Ali Hassan" not in holders(finder, "Ali Hassan is also wanted in three provinces for the bombing.")[0]
+    assert holders(finder, "Maria Lopez was repeatedly criticized over the convoy losses.") == [[]]
+    assert holders(finder, "Maria Lopez has criticized the convoy plan.") == [["Maria Lopez"]]
+
+
+def test_a_speaker_in_a_condition_holds_nothing(finder):
+    assert holders(finder, "If Tom Baker says the base must close, the town will protest.") == [[]]
+    assert holders(finder, "The deal may fail unless Northland agrees to withdraw.") == [[]]
+    assert holders(finder, "The talks resumed after Northland agreed to withdraw.") == [["Northland"]]
+
+
+# --- running quotation: transcripts and communiques ---
+
+def test_a_communique_header_gives_the_whole_text_its_author(finder):
+    assert holders(finder, "[COMMUNIQUE FROM THE RED BRIGADE TO THE PEOPLE OF NORTHLAND] THE WAR WILL GO ON.",
+                   "WE WILL NOT LAY DOWN OUR ARMS UNTIL THE OCCUPIERS LEAVE.",
+                   "THE HARVEST WAS POOR THIS YEAR.", paragraphs=[True, True, True]) == \
+        [["Red Brigade"], ["Red Brigade"], ["Red Brigade"]]
+
+
+def test_a_transcript_label_gives_its_paragraph_to_the_speaker(finder):
+    assert holders(finder, "BAKER: We have no plan to send troops.", "The region is calm enough.",
+                   "The hearing closed at noon.", paragraphs=[True, False, True]) == [["Tom Baker"], ["Tom Baker"], []]
+    # a label naming someone the gazetteer lacks hands the turn to no one
+    assert holders(finder, "BAKER: We have no plan.", "REPORTER: Is the region calm?",
+                   paragraphs=[True, True]) == [["Tom Baker"], []]
+
+
+def test_a_middle_initial_does_not_hide_the_full_name(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("- name: Dana Whitcombe\n  kind: person\n  aliases: [Dana Whitcombe]\n"
+                    "- name: Lee Whitcombe\n  kind: person\n  aliases: [Lee Whitcombe, Whitcombe]\n", encoding="utf-8")
+    finder = make_finder(settings_for(f"actors.path={path}").actors)
+    assert holders(finder, "Dana K. Whitcombe warned that the fleet was overstretched.") == [["Dana Whitcombe"]]
+    assert holders(finder, "Whitcombe warned that the fleet was overstretched.") == [["Lee Whitcombe"]]
+
+
+def test_an_apposition_whose_closing_comma_was_left_out_still_reaches_its_verb(finder):
+    assert holders(finder, "The siege will last into spring, Ali Hassan, a captain with the border guard in the "
+                           "north told reporters.") == [["Ali Hassan"]]
+
+
+def test_a_headline_noun_is_not_a_cue(finder):
+    assert holders(finder, "Northland Order to Close the Border Meets Silence in the Capital") == [[]]
+    assert holders(finder, "Northland Orders Troops to Close the Border") == [["Northland"]]
+
+
 # --- conduit ---
 
 def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
@@ -167,6 +257,15 @@ def test_a_closing_source_relaying_another_holder_is_a_conduit(finder):
         [["Northland"]]
     assert holders(finder, "According to the Northland Interior Ministry, the Red Brigade threatened to attack the "
                            "capital.") == [["Red Brigade"]]
+
+
+def test_a_titled_source_closing_the_sentence_relays_too(finder):
+    assert holders(finder, "The Northland government ordered a curfew in the capital, army spokesman Ali Hassan "
+                           "said.") == [["Northland"]]
+    assert holders(finder, "Two supply trucks were captured at the checkpoint, police commander Ali Hassan said.") \
+        == [[]]
+    assert holders(finder, "The convoy will wait for the rain to stop, police commander Ali Hassan said.") == \
+        [["Ali Hassan"]]
 
 
 def test_a_source_relaying_a_fact_holds_no_position(finder):
@@ -184,6 +283,18 @@ def test_a_source_relaying_a_fact_holds_no_position(finder):
                                   "pleaded", "charged", "has cautioned", "tweeted"])
 def test_every_reporting_verb_counts_in_every_inflection(finder, verb):
     assert holders(finder, f"Tom Baker {verb} that the strikes must stop.") == [["Tom Baker"]]
+
+
+@pytest.mark.parametrize("sentence, holder", [
+    ("Northland lodged a protest over the shelling of its border posts.", "Northland"),
+    ("Tom Baker echoed the warning in a floor speech.", "Tom Baker"),
+    ("Maria Lopez notified parliament of the deployment.", "Maria Lopez"),
+    ("The Red Brigade issued an ultimatum to the garrison.", "Red Brigade"),
+    ("The rebels are regarded by Northland as a terrorist group.", "Northland"),
+    ("Tom Baker lashed out at the defense minister over the convoy losses.", "Tom Baker"),
+])
+def test_verbs_of_acting_on_a_position_are_cues(finder, sentence, holder):
+    assert holders(finder, sentence) == [[holder]]
 
 
 # --- gazetteer form ---

@@ -71,7 +71,8 @@ def _hydra_candidates(name: str, words: list[str]) -> list[str]:
     if not project.shipped:
         from ..project import config_dir
 
-        search_path.append("stance", f"file://{config_dir()}")
+        # after the project's folder, before Hydra's schema source (which must stay last)
+        search_path.append("stance", f"file://{config_dir()}", anchor="main")
     GlobalHydra.instance().clear()
     loader = ConfigLoaderImpl(config_search_path=search_path)
     completion = BashCompletion(config_loader=loader)

@@ -4,18 +4,23 @@ config files, and the compose API for the tests, help and completion."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf
 
-from ..project import PROJECT_FILE, Project, config_dir, shipped_root
+from ..project import PROJECT_ENV, PROJECT_FILE, Project, config_dir, find_project, shipped_root
 
 _ACTIVE: dict[str, Project] = {}
 
 
 def active_project() -> Project:
-    """The project of the command being run (the shipped seed project before one is chosen)."""
+    """The project of the command being run (the shipped seed project before one is chosen).
+    A sweep's job processes start without one: they take ``$STANCE_PROJECT``, which the
+    command line sets for a sweep in a project."""
     if "project" not in _ACTIVE:
-        _ACTIVE["project"] = Project(shipped_root(), None)
+        _ACTIVE["project"] = find_project(Path.cwd()) if os.environ.get(PROJECT_ENV) else Project(shipped_root(), None)
     return _ACTIVE["project"]
 
 

@@ -25,7 +25,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from .. import __version__
 from ..errors import ConfigError, StanceError
-from ..project import Project, check_writable, find_project
+from ..project import PROJECT_ENV, Project, check_writable, find_project
 from ..reproduce import write_reproduce_script
 from ..settings import Settings, from_config
 from . import COMMANDS, PLAIN_COMMANDS, usage
@@ -200,6 +200,8 @@ def _run_hydra(name: str, project: Project, flags: list[str], overrides: list[st
     folder, config_name, extra = config_source(project)
     if "-m" in flags or "--multirun" in flags:
         os.environ[_SWEPT] = ",".join(swept_keys(overrides))
+        if not project.shipped:  # the sweep's job processes find the project through it (compose.active_project)
+            os.environ[PROJECT_ENV] = str(project.root)
     # overrides first, then the flags: `--info` takes an optional topic and must not eat an override
     command = [] if "--hydra-help" in flags else [f"command={name}"]
     sys.argv = [f"stance {name}", *extra, *overrides, *command, *flags]

@@ -5,6 +5,7 @@ project's ``stance.yaml``), so the help never drifts from the configuration."""
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -31,13 +32,14 @@ def _inline_comment(rest: str) -> str:
 
 
 def yaml_comments(path: Path) -> tuple[str, dict[str, str]]:
-    """A YAML config file's first comment line and, per dotted key, its comment (the one on
-    its line, else the comment line right above it)."""
+    """A YAML config file's first comment line and, per dotted key, its comment: the one on
+    its line with the comment lines indented under it, else the comment block right above it."""
     heading, found = "", {}
     if not path.is_file():
         return heading, found
     stack: list[tuple[int, str]] = []
     above: str = ""
+    inline: tuple[str, int] | None = None  # the key whose inline comment may go on, and its indent
     in_header = True  # the file's opening comment block describes the file, not its first key
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
@@ -45,9 +47,14 @@ def yaml_comments(path: Path) -> tuple[str, dict[str, str]]:
             text = stripped.lstrip("#").strip()
             if in_header and not heading and not text.startswith("@"):
                 heading = text
-            above = "" if in_header else text
+            if inline and line.index("#") > inline[1] and inline[0] in found:
+                found[inline[0]] += " " + text  # an inline comment going on, indented past its key
+                continue
+            inline = None
+            above = "" if in_header else f"{above} {text}".strip()
             continue
         in_header = False
+        inline = None
         match = _KEY.match(line)
         if not stripped or not match:
             above = "" if not stripped else above
@@ -56,7 +63,10 @@ def yaml_comments(path: Path) -> tuple[str, dict[str, str]]:
         while stack and stack[-1][0] >= indent:
             stack.pop()
         dotted = ".".join([k for _, k in stack] + [key])
-        comment = _inline_comment(match.group(3)) or above
+        comment = _inline_comment(match.group(3))
+        if comment:
+            inline = (dotted, indent)
+        comment = comment or above
         if comment and key != "defaults":
             found[dotted] = comment
         stack.append((indent, key))
@@ -120,7 +130,9 @@ def options_table(cfg: DictConfig, groups: tuple[str, ...], project: Project) ->
         for key, value in _flat(values, group):
             relative = key[len(group) + 1:]
             comment = comments.get(relative, "")
-            lines.append(f"  {key}={_shown(value)}" + (f"\n      {comment}" if comment else ""))
+            lines.append(f"  {key}={_shown(value)}"
+                         + ("\n" + textwrap.fill(comment, 100, initial_indent=" " * 6, subsequent_indent=" " * 6)
+                            if comment else ""))
     return lines
 
 
