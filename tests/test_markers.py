@@ -53,3 +53,24 @@ def test_the_shipped_escalation_lexicon_names_no_actor_place_or_crisis():
     for name in ("iran", "iraq", "trump", "pompeo", "kataib", "hezbollah", "militia", "pentagon", "israel", "russia"):
         assert not any(name in p for p in phrases), name
     assert np.mean([len(v) for v in lexicon.values()]) > 10
+
+
+def _capitals_by_every_character(text: str) -> bool:
+    """The rule as first written: more than 60% of the letters are capitals."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+
+
+def test_wire_copy_is_recognised_exactly_as_by_testing_every_character():
+    import json
+    from pathlib import Path
+
+    from stance.markers import _mostly_capitals
+
+    rows = Path(__file__).resolve().parent.parent / "data" / "annotations" / "crises.jsonl"
+    texts = [json.loads(line)["text"] for line in rows.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += [text.upper() for text in texts[:500]]
+    texts += ["", "1,000 - 2", "US", "Us", "UsA", "ABC def", "ÉTATS-UNIS ONT DIT", "Ⓐⓑ Ⓒ abc", "ǅemal ǈ ǋ",
+              "ΑΘΗΝΑ ΛΕΕΙ", "МОСКВА заявила", "STRASSE ß", "ÀB cd", "“WE WILL STRIKE,” HE SAID", "½ ² AB c"]
+    assert any(_capitals_by_every_character(t) for t in texts) and not all(_capitals_by_every_character(t) for t in texts)
+    assert [_mostly_capitals(t) for t in texts] == [_capitals_by_every_character(t) for t in texts]
