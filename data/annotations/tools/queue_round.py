@@ -18,15 +18,7 @@ from pathlib import Path
 
 import yaml
 
-
-def _last_by(path: Path, key: str) -> dict[str, dict]:
-    rows: dict[str, dict] = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                rows[row[key]] = row
-    return rows
+from assemble_pool import last_by  # the same reader: the last row per key of a JSONL file
 
 
 def split(queue_dir: str, out_dir: str, round_name: str, n: str, pool: str, known: str) -> None:
@@ -54,7 +46,7 @@ def export(queue_dir: str, out_dir: str, round_name: str, actors_yaml: str) -> N
     annotator: dict[str, str] = {}
     for path in sorted(out.glob(f"{round_name}_*.labels.jsonl")):
         name = path.name.split(".")[0]
-        for sid, row in _last_by(path, "id").items():
+        for sid, row in last_by(path, "id").items():
             labels[sid], annotator[sid] = row, f"queue-{name}"
     with (out / f"{round_name}_doccano_export.jsonl").open("w", encoding="utf-8") as handle:
         for number, row in enumerate(queued, start=1):
@@ -69,7 +61,7 @@ def export(queue_dir: str, out_dir: str, round_name: str, actors_yaml: str) -> N
     entries = {entry["name"]: entry for entry in yaml.safe_load(text)}
     aliases = {alias: name for name, entry in entries.items() for alias in entry["aliases"]}
     for actors_file in sorted(out.glob(f"{round_name}_*.actors.jsonl")):
-        for name, entry in _last_by(actors_file, "name").items():
+        for name, entry in last_by(actors_file, "name").items():
             into = entries.setdefault(name, {"name": name, "kind": entry.get("kind") or "organization", "aliases": [name],
                                              "titles": [], "affiliation": entry.get("affiliation") or "",
                                              "gender": entry.get("gender") if entry.get("gender") in ("male", "female") else None})
