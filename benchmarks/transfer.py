@@ -55,6 +55,10 @@ LADDER = [
     ("+ attribution features", ("features=word_char_cues", "features/lexicon@features.cues.lexicon=escalation_cues",
                                 "features.text.mask_names=true", "features.text.mask_numbers=true",
                                 "features.text.mark_negation=true", "features.attribution.enabled=true")),
+    ("+ rare n-grams dropped", ("features=word_char_cues", "features/lexicon@features.cues.lexicon=escalation_cues",
+                                "features.text.mask_names=true", "features.text.mask_numbers=true",
+                                "features.text.mark_negation=true", "features.attribution.enabled=true",
+                                "features.word.min_df=2", "features.char.min_df=3")),
 ]
 OPTIONS = [
     ("+ decision offsets (inner CV)", ("model.tune_offsets=true",)),
