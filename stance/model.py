@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from .classifier import make_classifier
+from .errors import ConfigError
 from .features import build_features
 
 
@@ -36,7 +37,14 @@ def _drop_unstable_attributes(pipeline: Pipeline) -> None:
 
 def fit(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
     """Fit in place and return the pipeline, ready to pickle reproducibly."""
-    pipeline.fit(list(texts), list(labels))
+    try:
+        pipeline.fit(list(texts), list(labels))
+    except ValueError as err:
+        if "no terms remain" not in str(err):
+            raise
+        # min_df drops n-grams seen in too few sentences; a very small set can lose them all
+        raise ConfigError(f"features: no n-gram is left of {len(texts)} training sentences once rare ones are "
+                          f"dropped; lower features.word.min_df and features.char.min_df for a set this small") from None
     _drop_unstable_attributes(pipeline)
     return pipeline
 

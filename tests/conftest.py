@@ -119,8 +119,11 @@ def as_predictions(records, labels=("advocate", "caution", "neutral")):
 
 def features_spec(word=None, char=False, cues=False):
     """The configured feature blocks (conf/features/word.yaml), with word n-grams set to
-    ``word`` (a range) and char / cues switched as asked: full specs, as the stage requires."""
+    ``word`` (a range) and char / cues switched as asked, every n-gram kept (min_df 1): full
+    specs, as the stage requires."""
     features = {name: dict(block) for name, block in settings_for().features.items()}
+    for block in ("word", "char"):  # toy training sets hold each word once: keep every n-gram
+        features[block]["min_df"] = 1
     if word is not None:
         features["word"]["ngram_range"] = list(word)
     features["char"]["enabled"], features["cues"]["enabled"] = char, cues

@@ -72,3 +72,18 @@ def test_leave_one_group_out_is_named_after_its_column():
 
     assert protocol_name("leave_one_group_out", "crisis") == "leave_one_crisis_out"
     assert protocol_name("leave_one_article_out", "crisis") == "leave_one_article_out"
+
+
+def test_a_set_too_small_for_the_rare_ngram_cut_stops_with_a_config_line():
+    """The shipped setup drops n-grams seen in fewer than 2 (words) or 3 (characters) training
+    sentences; three sentences with no word in common lose them all: one line, not a traceback."""
+    import pytest
+
+    from stance.errors import ConfigError
+    from stance.model import fit
+    from tests.conftest import settings_for
+
+    features = {name: dict(block) for name, block in settings_for().features.items()}
+    with pytest.raises(ConfigError, match="lower features.word.min_df"):
+        fit(build_pipeline(features, model_spec(), 0), ["strike now", "warned of risk", "troops"],
+            ["advocate", "caution", "neutral"])
