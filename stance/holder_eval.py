@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .holder_patterns import make_view
@@ -51,6 +51,13 @@ class HolderReport:
 
     scores: dict
     errors: tuple[HolderError, ...]
+    # sentence id -> (gold holders, predicted holders): to score a subset (a crisis split) again
+    pairs: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, compare=False)
+
+    def subset_scores(self, ids: Iterable[str]) -> dict:
+        """Precision / recall / F1 over the scored sentences among ``ids``."""
+        kept = [i for i in ids if i in self.pairs]
+        return set_scores([self.pairs[i][0] for i in kept], [self.pairs[i][1] for i in kept])
 
     def by_cause(self) -> dict[str, dict[str, int]]:
         """{cause: {"missed": n, "extra": n}} for every cause, in :data:`CAUSES` order."""
@@ -150,7 +157,8 @@ def score_attributions(gold: Mapping[str, Sequence[str]], predicted: Mapping[str
         for name, reason in zip(attribution.holders, attribution.reasons):
             if name not in expected:
                 errors.append(HolderError(i, texts[i], name, "extra", extra_cause(name, reason, gold[i])))
-    return HolderReport(scores, tuple(errors))
+    pairs = {i: (tuple(gold[i]), tuple(predicted[i].holders)) for i in ids}
+    return HolderReport(scores, tuple(errors), pairs)
 
 
 def evaluate_holders(articles: Iterable["Article"], analyzer: "Analyzer",
