@@ -233,8 +233,11 @@ def _according(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mentio
     return not words or words in (["the"], ["a"]) or (len(words) <= 6 and words[-1] in ("from", "by", "of", "for"))
 
 
-def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue], window: int) -> list[Hold]:
-    """The holder mentions of one sentence (mentions resolved; see the module doc)."""
+def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue], window: int,
+                     conduits: list[Mention] | None = None) -> list[Hold]:
+    """The holder mentions of one sentence (mentions resolved; see the module doc). Sources
+    dropped as conduits are appended to ``conduits`` when given: they still spoke, so the
+    next '"...," he said' may mean them."""
     # "a Taliban spokesman told", "Nigeria's government has agreed": the organisation speaks
     through = {id(m): _speaks_through(view, m) for m in mentions}
     stand_in = {id(m): Mention(m.start, through[id(m)], m.how, m.actor, m.title, m.pronoun)
@@ -271,7 +274,10 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
                     changed = True
                     break
     holds.sort(key=lambda h: h.mention.start)
-    return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in _attributions(view, holds, eligible)]
+    kept = _attributions(view, holds, eligible)
+    if conduits is not None:
+        conduits.extend(original.get(id(h.mention), h.mention) for h in holds if h not in kept)
+    return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in kept]
 
 
 _SPEAKING_NOUN = re.compile(r"(?:(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,2}?|\s+)(?:spokes(?:man|woman|person|men)|campaign|"

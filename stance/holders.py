@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .gazetteer import Actor, load_gazetteer
-from .holder_patterns import Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
+from .holder_patterns import Cue, Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
@@ -107,8 +107,9 @@ class ArticleMemory:
     """What one article has said so far: antecedents for back-references, the previous
     sentence's holders, and the quotation that may be running on."""
 
-    # (sentence, start, actor, holder, modifier): names met outside quotations
-    antecedents: list[tuple[int, int, Actor, bool, bool]] = field(default_factory=list)
+    # (sentence, start, actor, holder, modifier, speaker): names met outside quotations; a
+    # speaker is the source of a speech cue ("..., Caputo said"), kept even when a conduit
+    antecedents: list[tuple[int, int, Actor, bool, bool, bool]] = field(default_factory=list)
     sentence: int = 0
     previous_holders: tuple[str, ...] = ()
     quote_open: bool = False           # a quotation is open where the previous sentence ended
@@ -131,27 +132,30 @@ class ArticleMemory:
             for word in {words[0], words[-1]} - _NOT_NAME_PARTS:
                 self.names[word] = actor
 
-    def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
+    def remember(self, mentions: Sequence[Mention], holders: set[int], view: View,
+                 speakers: set[int] = frozenset()) -> None:
         for i, mention in enumerate(mentions):
             if mention.actor is None or view.in_speech(mention.start):
                 continue
             self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
-                                     is_modifier(view, mention)))
+                                     is_modifier(view, mention), i in speakers))
 
-    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False) -> Actor | None:
+    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False,
+                speakers: bool = False) -> Actor | None:
         """The antecedent a back-reference means: in the most recent sentence (at most
         ``reach`` back) that has a fitting actor, a holder before a mere mention, the earlier
-        before the later. A name used as a modifier ("White's memo") counts only with
-        ``modifiers`` (for titles: "the memo"), never for a pronoun."""
+        before the later; with ``speakers`` (a pronoun that speaks: '"...," he said') the one
+        who spoke there comes first. A name used as a modifier ("White's memo") counts only
+        with ``modifiers`` (for titles: "the memo"), never for a pronoun."""
         best, best_key = None, None
-        for sentence, start, actor, holder, modifier in reversed(self.antecedents):
+        for sentence, start, actor, holder, modifier, speaker in reversed(self.antecedents):
             if sentence < self.sentence - reach:
                 break
             if best_key is not None and sentence < best_key[0]:
                 break
             if (modifier and not modifiers) or not fits(actor):
                 continue
-            key = (sentence, holder, -start)
+            key = (sentence, speaker and speakers, holder, -start)
             if best_key is None or key > best_key:
                 best, best_key = actor, key
         return best
@@ -171,7 +175,7 @@ class HolderFinder:
         """Forget the article: back-references and quotations never cross articles."""
         self.memory = ArticleMemory()
 
-    def _resolve(self, view: View, mentions: list[Mention], cue_starts: list[int]) -> list[Mention]:
+    def _resolve(self, view: View, mentions: list[Mention], cues: Sequence[Cue]) -> list[Mention]:
         """Titles and subject pronouns resolved: a pronoun to an earlier name in its own
         sentence first ("Trump has yet to decide if he will approve"), else from memory;
         "they" to the previous sentence's several holders. Unresolved ones are dropped."""
@@ -187,7 +191,8 @@ class HolderFinder:
         for mention in self.patterns.pronouns(view):
             if view.in_quote(mention.start) or is_object(view, mention):
                 continue
-            if not any(0 <= start - mention.end <= 40 for start in cue_starts):
+            near = [c for c in cues if 0 <= c.start - mention.end <= 40]
+            if not near:
                 continue  # a pronoun counts only near a cue it may be the subject of
             pronoun = mention.pronoun
             if pronoun == "they" and len(memory.previous_holders) > 1:
@@ -203,7 +208,7 @@ class HolderFinder:
                 actor = earlier[0].actor
             else:  # '..., he said': the speaker the article is following
                 reach = {"it": 2, "they": 1}.get(pronoun, _RECENT_SENTENCES)
-                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach)
+                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach, speakers=near[0].speech)
             if actor is not None:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
@@ -255,8 +260,9 @@ class HolderFinder:
         has a cue."""
         mentions = self._article_names(view, self.patterns.mentions(view))
         cues = self.patterns.cues(view, mentions)
-        resolved = self._resolve(view, mentions, [c.start for c in cues])
-        holds = position_holders(view, resolved, cues, self.cues.window) if resolved else []
+        resolved = self._resolve(view, mentions, cues)
+        conduits: list[Mention] = []
+        holds = position_holders(view, resolved, cues, self.cues.window, conduits) if resolved else []
         found: list[tuple[str, str]] = []
         holding: set[int] = set()
         for hold in holds:
@@ -268,7 +274,9 @@ class HolderFinder:
                 holding.add(resolved.index(mention))
         # titles and pronouns resolved here are met again: the next "he" may mean them
         met = [m for m in resolved if m.actor is not None and m.actor is not _GROUP_ACTOR]
-        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met}), bool(cues)
+        speaking = [h.mention for h in holds if h.cue is not None and h.cue.speech] + conduits
+        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met},
+                                    {i for i, m in enumerate(met) if m in speaking}), bool(cues)
 
     def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
         """Holders (canonical names, in order) and candidate speakers of the next sentence
@@ -311,7 +319,7 @@ class HolderFinder:
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in found), 0
         memory.quote_open = view.open_at_end
         candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
-        memory.remember(met.mentions, met.holding, view)
+        memory.remember(met.mentions, met.holding, view, met.speaking)
         memory.learn_names(view, mentions)
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
@@ -430,6 +438,7 @@ class Met:
 
     mentions: list[Mention]
     holding: set[int]
+    speaking: set[int] = field(default_factory=set)  # the sources of speech among them, conduits too
 
 
 @dataclass(frozen=True)
