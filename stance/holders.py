@@ -68,6 +68,20 @@ _NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "Gen
 _PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Adm|Col|Capt|Lt|Maj|Sgt|Prof)\.?\s+$")
 _GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z]\.\s+$")
+# "Russia's deputy U.N. envoy said", "a spokesman for the ministry said": a person speaks for it
+_PERSON_AFTER = re.compile(r"(?:'s|’s)?\s+(?:[\w.-]+\s+){0,2}?(?:spokes(?:man|woman|person)|envoy|ambassador|"
+                           r"representative|official|minister|commander|chief|leader|negotiator|delegate)\b")
+_PERSON_BEFORE = re.compile(r"\b(?:spokes(?:man|woman|person)|envoy|ambassador|representative|official|minister|"
+                            r"commander|chief|leader|negotiator|delegate)\s+(?:for|of|from|with|at)\s+(?:the\s+)?$")
+
+
+def _through_person(view: View, mention: Mention) -> bool:
+    """Does an organisation speak here through one person ("a Taliban spokesman", "Russia's
+    envoy", "a spokeswoman for the ministry"), whom "he"/"she" may then mean?"""
+    return bool(_PERSON_AFTER.match(view.low, mention.end)
+                or _PERSON_BEFORE.search(view.low, max(0, mention.start - 40), mention.start))
+
+
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -107,9 +121,10 @@ class ArticleMemory:
     """What one article has said so far: antecedents for back-references, the previous
     sentence's holders, and the quotation that may be running on."""
 
-    # (sentence, start, actor, holder, modifier, speaker): names met outside quotations; a
-    # speaker is the source of a speech cue ("..., Caputo said"), kept even when a conduit
-    antecedents: list[tuple[int, int, Actor, bool, bool, bool]] = field(default_factory=list)
+    # (sentence, start, actor, holder, modifier, speaker, voiced): names met outside quotations;
+    # a speaker is the source of a speech cue ("..., Caputo said"), kept even when a conduit;
+    # voiced, an organisation that spoke through a person ("Russia's envoy said": "he" next)
+    antecedents: list[tuple[int, int, Actor, bool, bool, bool, bool]] = field(default_factory=list)
     sentence: int = 0
     previous_holders: tuple[str, ...] = ()
     quote_open: bool = False           # a quotation is open where the previous sentence ended
@@ -137,23 +152,25 @@ class ArticleMemory:
         for i, mention in enumerate(mentions):
             if mention.actor is None or view.in_speech(mention.start):
                 continue
+            voiced = i in speakers and mention.actor.kind == "organization" and _through_person(view, mention)
             self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
-                                     is_modifier(view, mention), i in speakers))
+                                     is_modifier(view, mention), i in speakers, voiced))
 
     def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False,
-                speakers: bool = False) -> Actor | None:
+                speakers: bool = False, voiced: bool = False) -> Actor | None:
         """The antecedent a back-reference means: in the most recent sentence (at most
         ``reach`` back) that has a fitting actor, a holder before a mere mention, the earlier
         before the later; with ``speakers`` (a pronoun that speaks: '"...," he said') the one
         who spoke there comes first. A name used as a modifier ("White's memo") counts only
         with ``modifiers`` (for titles: "the memo"), never for a pronoun."""
         best, best_key = None, None
-        for sentence, start, actor, holder, modifier, speaker in reversed(self.antecedents):
+        for sentence, start, actor, holder, modifier, speaker, spoke_through in reversed(self.antecedents):
             if sentence < self.sentence - reach:
                 break
             if best_key is not None and sentence < best_key[0]:
                 break
-            if (modifier and not modifiers) or not fits(actor):
+            through = voiced and spoke_through  # "Russia's envoy said. He also said": a possessive, yet the speaker
+            if (modifier and not modifiers and not through) or not (fits(actor) or through):
                 continue
             key = (sentence, speaker and speakers, holder, -start)
             if best_key is None or key > best_key:
@@ -208,7 +225,8 @@ class HolderFinder:
                 actor = earlier[0].actor
             else:  # '..., he said': the speaker the article is following
                 reach = {"it": 2, "they": 1}.get(pronoun, _RECENT_SENTENCES)
-                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach, speakers=near[0].speech)
+                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach, speakers=near[0].speech,
+                                       voiced=pronoun in ("he", "she"))
             if actor is not None:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
