@@ -44,9 +44,12 @@ class Mention:
     title: str = ""
     pronoun: str = ""
     owner: str = ""  # "iran" in "Iran's foreign minister"
+    modifier: str = ""  # "russian" in "the Russian foreign ministry"
+    named_modifier: bool = False  # the modifier holds an actor's name ("the U.S. government")
 
     def resolved(self, actor: Actor | None) -> "Mention":
-        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun, self.owner)
+        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun, self.owner, self.modifier,
+                       self.named_modifier)
 
 
 @dataclass(frozen=True)
@@ -228,9 +231,14 @@ class Patterns:
         found = []
         for match in self.title_re.finditer(view.low):
             start, end = match.span("title")
-            if any(m.start < end and start < m.end for m in taken):
+            if any(m.start < end and match.start("name") < m.end for m in taken):
                 continue
-            found.append(Mention(match.start(), end, "title", title=match.group("name"), owner=match.group("owner") or ""))
+            name = match.group("name")
+            # a name among the modifiers ("the Russian foreign ministry", "the U.S. government"):
+            # the title counts only where that name's side has such a title (holders.py)
+            named = any(m.start < match.start("name") and start < m.end for m in taken)
+            found.append(Mention(match.start(), end, "title", title=name, owner=match.group("owner") or "",
+                                 modifier=match.group("title")[: -len(name)].strip(), named_modifier=named))
         return found
 
     def pronouns(self, view: View) -> list[Mention]:

@@ -267,6 +267,11 @@ class HolderFinder:
         owner's side ("Iran's foreign minister" -> the Iranian foreign minister)."""
         owner = mention.owner if mention.owner not in _GENERIC_OWNERS else ""
         fits = [a for a in self.patterns.by_title.get(mention.title, ()) if not owner or _sides_with(a, {owner})]
+        sided = [a for a in fits if _sides_with(a, set(mention.modifier.split()))] if mention.modifier else []
+        if sided:  # "the Russian foreign ministry": the side its adjective names
+            fits, owner = sided, owner or mention.modifier
+        elif mention.named_modifier:
+            return None  # "the U.S. government" where no US actor has that title: not another side's
         actor = self.memory.nearest(lambda a: a in fits, modifiers=True)
         if actor is None and owner and len(fits) == 1:
             actor = fits[0]
