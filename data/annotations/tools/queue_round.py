@@ -20,6 +20,8 @@ import yaml
 
 from assemble_pool import last_by  # the same reader: the last row per key of a JSONL file
 
+from stance.gazetteer import fold_accents
+
 
 def split(queue_dir: str, out_dir: str, round_name: str, n: str, pool: str, known: str) -> None:
     rows = [json.loads(line) for line in (Path(queue_dir) / "queue_doccano.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -39,6 +41,11 @@ def split(queue_dir: str, out_dir: str, round_name: str, n: str, pool: str, know
                                                             encoding="utf-8")
 
 
+def _key(name: str) -> str:
+    """How two spellings of one holder compare: accents folded, case ignored."""
+    return fold_accents(name).casefold()
+
+
 def export(queue_dir: str, out_dir: str, round_name: str, actors_yaml: str) -> None:
     out = Path(out_dir)
     queued = [json.loads(line) for line in (Path(queue_dir) / "queue_doccano.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -48,29 +55,41 @@ def export(queue_dir: str, out_dir: str, round_name: str, actors_yaml: str) -> N
         name = path.name.split(".")[0]
         for sid, row in last_by(path, "id").items():
             labels[sid], annotator[sid] = row, f"queue-{name}"
-    with (out / f"{round_name}_doccano_export.jsonl").open("w", encoding="utf-8") as handle:
-        for number, row in enumerate(queued, start=1):
-            given = labels.get(row["sentence_id"])
-            handle.write(json.dumps({"id": number, **row, "label": [given["label"]] if given else [],
-                                     "actors": given.get("actors") or [] if given else [],
-                                     "annotator": annotator.get(row["sentence_id"], ""),
-                                     "note": (given or {}).get("note", "")}, ensure_ascii=False) + "\n")
     path = Path(actors_yaml)
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     entries = {entry["name"]: entry for entry in yaml.safe_load(text)}
-    aliases = {alias: name for name, entry in entries.items() for alias in entry["aliases"]}
+    owner = {_key(alias): name for name, entry in entries.items() for alias in [name, *entry["aliases"]]}
+    # A "new" holder whose full name is already some actor's name or alias is that actor under
+    # another spelling ("Khaled Meshal" for "Khaled Meshaal"): its rows take the known name and
+    # no second entry is made (the gazetteer refuses an alias naming two actors). A shorter
+    # alias that collides ("Cheney" of Liz and of Dick Cheney) is only left off the new entry.
+    renamed: dict[str, str] = {}
     for actors_file in sorted(out.glob(f"{round_name}_*.actors.jsonl")):
         for name, entry in last_by(actors_file, "name").items():
+            known = owner.get(_key(name))
+            if known and known != name:
+                renamed[name] = known
+                continue
             into = entries.setdefault(name, {"name": name, "kind": entry.get("kind") or "organization", "aliases": [name],
                                              "titles": [], "affiliation": entry.get("affiliation") or "",
                                              "gender": entry.get("gender") if entry.get("gender") in ("male", "female") else None})
+            owner.setdefault(_key(name), name)
             for alias in entry.get("aliases") or []:
-                if aliases.setdefault(alias, name) == name and alias not in into["aliases"]:
+                if owner.setdefault(_key(alias), name) == name and alias not in into["aliases"]:
                     into["aliases"].append(alias)
             into["titles"] += [t.lower() for t in entry.get("titles") or [] if t.lower() not in into["titles"]]
+    with (out / f"{round_name}_doccano_export.jsonl").open("w", encoding="utf-8") as handle:
+        for number, row in enumerate(queued, start=1):
+            given = labels.get(row["sentence_id"])
+            actors = list(dict.fromkeys(renamed.get(a, a) for a in (given.get("actors") or [] if given else [])))
+            handle.write(json.dumps({"id": number, **row, "label": [given["label"]] if given else [],
+                                     "actors": actors, "annotator": annotator.get(row["sentence_id"], ""),
+                                     "note": (given or {}).get("note", "")}, ensure_ascii=False) + "\n")
     path.write_text(header + yaml.safe_dump(sorted(entries.values(), key=lambda e: e["name"]), allow_unicode=True,
                                             sort_keys=False, width=120), encoding="utf-8")
+    for name, known in sorted(renamed.items()):
+        print(f"  {name!r} is {known!r} (already in the gazetteer): rows renamed")
     print(f"{sum(1 for r in queued if r['sentence_id'] in labels)} of {len(queued)} queued sentences labelled; "
           f"{len(entries)} actors in {path}")
 
