@@ -199,6 +199,7 @@ class Patterns:
             if key:
                 self.lemma_of.setdefault(key, key)
         self.cue_re = re.compile(r"\b(" + trie_pattern(self.lemma_of) + r")\b") if self.lemma_of else None
+        self.by_side, self.unnamed_re = _unnamed_sources(self.actors)
 
     def mentions(self, view: View) -> list[Mention]:
         """Alias mentions, longest first at each place; a name that runs on into another
@@ -217,7 +218,20 @@ class Patterns:
             if not view.shouting and self.runs_on(view, match.end()):
                 continue
             found.append(Mention(match.start(), match.end(), "alias", actor))
+        if self.unnamed_re is not None and not view.shouting:
+            found = self._unnamed(folded, found)
         return found
+
+    def _unnamed(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """Unnamed sources named by their side ("Israeli government sources", "a senior
+        Palestinian official"): the side's "<adjective> officials (unnamed)" actor, in place
+        of whatever shorter alias ("officials", "Israeli") the phrase holds."""
+        for match in self.unnamed_re.finditer(folded):
+            actor = self.by_side[match.group("side")]
+            start, end = match.span()
+            found = [m for m in found if m.end <= start or m.start >= end]
+            found.append(Mention(start, end, "alias", actor))
+        return sorted(found, key=lambda m: m.start)
 
     def runs_on(self, view: View, end: int) -> bool:
         # mid-sentence, a capitalised word right after a name continues it ("White House",
@@ -268,6 +282,35 @@ class Patterns:
                 continue  # a headline's noun: "DoD Order to Plan for Escalation" (its verb would be "Orders")
             found.append(Cue(start, end, lemma, form))
         return found
+
+
+_UNNAMED_NAME = re.compile(r"^(?P<side>.+?) officials \(unnamed\)$")
+_UNNAMED_ALIAS = re.compile(r"^(?:(?:an?|one|two|three|several|some|other|senior|top)\s+)*(?P<side>[A-Z][\w.'-]*)"
+                            r"\s+officials?$")
+# words that may stand between a side and "official(s)"/"source(s)": "Israeli government sources"
+_SOURCE_WORDS = (r"(?:(?:senior|top|government|military|security|defen[cs]e|intelligence|administration|army|"
+                 r"foreign|ministry|state|police|border|diplomatic|regional|local|provincial|former)\s+){0,3}")
+
+
+def _unnamed_sources(actors: Sequence[Actor]) -> tuple[dict[str, Actor], re.Pattern | None]:
+    """The sides of the gazetteer's "<adjective> officials (unnamed)" actors, by each adjective
+    their names and aliases use ("Israeli"; "US", "U.S.", "American"), and one pattern for a
+    phrase naming such a source: side, role words, "official(s)" or "source(s)"."""
+    by_side: dict[str, Actor] = {}
+    for actor in actors:
+        name = _UNNAMED_NAME.match(actor.name)
+        if not name or not name.group("side")[:1].isupper():
+            continue
+        lower = {alias.split()[0] for alias in actor.aliases if alias[:1].islower()}
+        sides = [name.group("side")] + [m.group("side") for m in map(_UNNAMED_ALIAS.match, actor.aliases)
+                                        if m and m.group("side").lower() not in lower]  # not "Senior officials"
+        for side in sides:
+            by_side.setdefault(fold_accents(side), actor)
+    if not by_side:
+        return by_side, None
+    pattern = re.compile(rf"(?<![\w.-])(?P<side>{trie_pattern(by_side)})\s+{_SOURCE_WORDS}"
+                         rf"(?:officials?|sources?|negotiators)(?![\w-])(?!,?\s+[A-Z])")  # not "official Saeb Erekat"
+    return by_side, pattern
 
 
 def pronoun_fits(pronoun: str, actor: Actor) -> bool:

@@ -466,3 +466,37 @@ def test_a_title_after_another_sides_name_is_not_that_other_side(round3):
                     "The United Nations government office said nothing.",
                     "The U.N. government said the talks would go on.")
     assert "Eastland government" not in found[2]
+
+
+UNNAMED_ACTORS = """\
+- name: Westmark officials (unnamed)
+  kind: organization
+  aliases: [Westmark officials, a senior Westmark official]
+- name: Eastland officials (unnamed)
+  kind: organization
+  aliases: [Eastland officials]
+- name: officials (unnamed)
+  kind: organization
+  aliases: [officials, Officials]
+- name: Dana Cole
+  kind: person
+  aliases: [Dana Cole]
+"""
+
+
+@pytest.fixture(scope="module")
+def unnamed(tmp_path_factory):
+    path = tmp_path_factory.mktemp("actors_unnamed") / "actors.yaml"
+    path.write_text(UNNAMED_ACTORS, encoding="utf-8")
+    return make_finder(settings_for(f"actors.path={path}").actors)
+
+
+def test_an_unnamed_source_named_by_its_side_is_that_sides_officials(unnamed):
+    assert holders(unnamed, "Eastland government sources said the talks would resume.") == \
+        [["Eastland officials (unnamed)"]]
+    assert holders(unnamed, "A senior Eastland military official warned of reprisals.") == \
+        [["Eastland officials (unnamed)"]]
+    # not the bare "officials" of the gazetteer, and a named official is the person
+    assert holders(unnamed, "Westmark security officials said they feared an attack.") == \
+        [["Westmark officials (unnamed)"]]
+    assert holders(unnamed, "Eastland official Dana Cole said the border stays closed.") == [["Dana Cole"]]
