@@ -82,6 +82,11 @@ def _through_person(view: View, mention: Mention) -> bool:
                 or _PERSON_BEFORE.search(view.low, max(0, mention.start - 40), mention.start))
 
 
+_GENERIC_REFERENCE = re.compile(r"\b(?:(?:the|that|this)\s+(?:(?:senior|same|joint)\s+)?|one\s+of\s+the\s+)"
+                                r"(?P<noun>officials?|statement|communique)\b")
+_SPEAKS_NEXT = re.compile(r"(?:\s+(?:also|further|later|then))?\s+(?:said|says|added|stated|states|noted|read|reads|"
+                          r"warned|told|continued|called|urged|accused|demanded)\b")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|added|stated|noted|warned)\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -203,6 +208,7 @@ class HolderFinder:
                 actor = self._title_actor(mention)
                 if actor is not None:
                     resolved.append(mention.resolved(actor))
+            resolved.extend(self._generic_references(view, resolved))
         if not self.cues.resolve_pronouns:
             return sorted(resolved, key=lambda m: m.start)
         for mention in self.patterns.pronouns(view):
@@ -230,6 +236,25 @@ class HolderFinder:
             if actor is not None:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
+
+    def _generic_references(self, view: View, taken: Sequence[Mention]) -> list[Mention]:
+        """"the official", "one of the officials" (the unnamed officials the article quoted last),
+        "the statement", "the communique" (the organisation that spoke last): back-references
+        no gazetteer lists, since every article's officials and statements are their own."""
+        found = []
+        for match in _GENERIC_REFERENCE.finditer(view.low):
+            start, end = match.span("noun")
+            if view.in_quote(start) or any(m.start < end and start < m.end for m in taken):
+                continue
+            if not (_SPEAKS_NEXT.match(view.low, end) or _SAID_BEFORE.search(view.low, 0, match.start())):
+                continue  # only as the one who speaks: "the statement said", "said the official"
+            if match.group("noun").startswith("official"):
+                actor = self.memory.nearest(lambda a: a.name.endswith("officials (unnamed)"))
+            else:
+                actor = self.memory.nearest(lambda a: a.kind == "organization", reach=3, speakers=True)
+            if actor is not None:
+                found.append(Mention(match.start(), end, "title", actor, title=match.group("noun")))
+        return found
 
     def _article_names(self, view: View, mentions: list[Mention]) -> list[Mention]:
         """A part of a name the article gave in full means that person: "Kim said" after "Kim

@@ -500,3 +500,14 @@ def test_an_unnamed_source_named_by_its_side_is_that_sides_officials(unnamed):
     assert holders(unnamed, "Westmark security officials said they feared an attack.") == \
         [["Westmark officials (unnamed)"]]
     assert holders(unnamed, "Eastland official Dana Cole said the border stays closed.") == [["Dana Cole"]]
+
+
+def test_the_statement_and_the_official_refer_back_to_who_spoke_last(unnamed, round3):
+    found = holders(round3, "A joint statement from Westmark said the border would stay open.",
+                    '"We will act swiftly to impose new sanctions," the statement said.')
+    assert found[1] == ["Westmark"]
+    found = holders(unnamed, "A senior Westmark official said the talks had stalled.",
+                    '"We are not ready to sign," the official said.')
+    assert found[1] == ["Westmark officials (unnamed)"]
+    # an object, not the one who speaks: no back-reference
+    assert holders(round3, "Westmark issued a statement.", "Eastland rejected the statement.")[1] == ["Eastland"]
