@@ -35,30 +35,17 @@ def settings(*overrides: str):
         return settings_of(compose("config", overrides=list(overrides)), ROOT)
 
 
-SPLITS = ("dev", "check", "all")
-
-
-def split_rows(rows: list, split: str) -> list:
-    """The rows of one half of the pool: DEV holds the crisis tags at even positions of the
-    sorted tag list, CHECK the odd ones (rows without a tag belong to neither)."""
-    if split == "all":
-        return rows
-    tags = sorted({r.field("crisis") for r in rows if r.field("crisis")})
-    keep = {tag for i, tag in enumerate(tags) if i % 2 == (0 if split == "dev" else 1)}
-    return [r for r in rows if r.field("crisis") in keep]
-
-
 def report(name: str, settings, annotations: Path, show_errors: int, split: str = "all",
            only_pool: bool = False) -> None:
     from stance.annotations import load_annotations
     from stance.cli.common import analyzer
     from stance.corpus import iter_corpus
-    from stance.holder_eval import evaluate_holders
+    from stance.holder_eval import evaluate_holders, split_by_crisis
 
     rows = load_annotations(annotations, list(settings.labels))
     if only_pool:
         rows = [r for r in rows if r.field("crisis") and r.field("crisis") != "seed_iraq_2020"]
-    rows = split_rows(rows, split) if only_pool else rows
+    rows = split_by_crisis(rows, split) if only_pool else rows
     docs = {r.doc_id for r in rows}
     result = evaluate_holders((a for a in iter_corpus(settings.corpus.path) if a.doc_id in docs),
                               analyzer(settings), {r.id: r.actors for r in rows})
@@ -67,7 +54,7 @@ def report(name: str, settings, annotations: Path, show_errors: int, split: str 
         return
     if only_pool and split == "all":
         for half in ("dev", "check"):
-            ids = {r.id for r in split_rows(rows, half)}
+            ids = {r.id for r in split_by_crisis(rows, half)}
             print(f"  {half}: {_scores_line(result, ids)}")
     s = result.scores
     print(f"{name}: {s['n']} sentences, precision {s['precision']:.3f}, recall {s['recall']:.3f}, "
@@ -107,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=Path, default=POOL, help="the news pool (pool.jsonl)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors of each set")
-    parser.add_argument("--split", choices=SPLITS, default="all",
+    parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
                         help="pool rows of the DEV crisis tags, the CHECK ones, or all")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))

@@ -68,6 +68,23 @@ class HolderReport:
         return {**self.scores, "errors_by_cause": self.by_cause()}
 
 
+SPLITS = ("dev", "check", "all")
+
+
+def split_by_crisis(rows: Sequence, split: str) -> list:
+    """The annotated rows of one half of a multi-crisis set, so holder rules can be written on
+    one half and checked on the other: "dev" holds the crisis tags at even positions (0, 2, ...)
+    of the sorted list of tags, "check" the odd ones, "all" every row. Rows without a crisis
+    tag belong to neither half."""
+    if split not in SPLITS:
+        raise ValueError(f"split {split!r}: expected one of {', '.join(SPLITS)}")
+    if split == "all":
+        return list(rows)
+    tags = sorted({r.field("crisis") for r in rows if r.field("crisis")})
+    keep = {tag for i, tag in enumerate(tags) if i % 2 == (0 if split == "dev" else 1)}
+    return [r for r in rows if r.field("crisis") in keep]
+
+
 def _mentions_of(finder: HolderFinder, text: str, name: str) -> tuple[list, bool]:
     """The direct mentions of actor ``name`` in ``text`` and whether any stand outside quotations."""
     view = make_view(text)
