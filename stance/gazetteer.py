@@ -2,7 +2,9 @@
 that refer back to an actor, its kind, affiliation and (optionally) gender. Loaded from
 YAML, checked entry by entry and normalised once, so the holder finder matches the forms
 news text really uses: "The Pentagon" and "the Pentagon", "José" and "Jose", "McKenzie Jr."
-and "McKenzie, Jr.", a title written "the general" or "general".
+and "McKenzie, Jr.", a title written "the general" or "general"; an institution written
+without its country ("foreign ministry") that is a title somewhere in the gazetteer is read
+as a title, not as one country's name for every ministry.
 """
 
 from __future__ import annotations

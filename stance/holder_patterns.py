@@ -2,7 +2,9 @@
 
 :class:`Patterns` finds the pieces :mod:`stance.holder_position` reasons about: actor
 mentions (aliases, accent-folded; case-blind in all-capitals wire copy), title references
-("the general", "the four-term congressman"), subject pronouns, and cues (every inflection
+("the general", "the four-term congressman", "the Russian foreign ministry" with the side its
+adjective names), unnamed sources named by their side ("Israeli government sources" -> the
+gazetteer's "Israeli officials (unnamed)"), subject pronouns, and cues (every inflection
 of the configured reporting verbs plus non-verb cues such as "according to"), each with one
 compiled pattern over the accent-folded, lower-cased sentence: no loop over actors or cues
 per sentence.

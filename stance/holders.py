@@ -6,9 +6,13 @@ the article's memory across sentences:
 
 - back-references: a title ("the general") or a subject pronoun ('"...," he said', "In a
   statement, she warned") resolves to the nearest fitting actor met earlier in the article,
-  not counting names inside quotations or used as modifiers; "they" takes the previous
-  sentence's several holders; a sentence opening with "He"/"She" right after a sentence
-  whose one holder is that person keeps following them ("He also saw ...");
+  not counting names inside quotations or used as modifiers; a pronoun that speaks prefers
+  the one who spoke last ("..., Caputo said." then '"...," he said' -> Caputo, not the
+  subject of what he relayed), and "he"/"she" may mean an organisation that spoke through
+  one person ("Russia's envoy said ... He also said"); "the statement said", "said the
+  official" mean the organisation that spoke last or the unnamed officials quoted last;
+  "they" takes the previous sentence's several holders; a sentence opening with "He"/"She"
+  right after a sentence whose one holder is that person keeps following them;
 - names: a part of a name the article gave in full ("Kim" after "Kim Jong Un", "Mr. Maxwell"
   after "David Maxwell") means that person, whoever else the gazetteer calls so;
 - voices: a communique's header ("[COMMUNIQUE FROM THE FARC ...]") gives the whole text its
