@@ -220,7 +220,8 @@ class Patterns:
             if not view.shouting and self.runs_on(view, match.end()):
                 continue
             found.append(Mention(match.start(), match.end(), "alias", actor))
-        if self.unnamed_re is not None and not view.shouting:
+        if self.unnamed_re is not None and not view.shouting and \
+                ("official" in view.low or "source" in view.low or "negotiators" in view.low):  # cheap test first
             found = self._unnamed(folded, found)
         return found
 

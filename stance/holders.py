@@ -193,6 +193,7 @@ class HolderFinder:
 
     def __init__(self, actors: Sequence[Actor], cues: Cues):
         self.actors = list(actors)
+        self.by_name = {actor.name: actor for actor in self.actors}
         self.cues = cues
         self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases)
         self.memory = ArticleMemory()
@@ -381,11 +382,12 @@ class HolderFinder:
     def _speaker_goes_on(self, view: View) -> list[tuple[str, str]]:
         """'He also saw ...' right after a sentence whose one holder is that person: the article
         keeps following its speaker, whatever the verb."""
+        if len(self.memory.previous_holders) != 1:
+            return []
         first = _INITIAL_PRONOUN.match(view.text)
-        previous = [a for a in self.actors if a.name in self.memory.previous_holders] \
-            if len(self.memory.previous_holders) == 1 else []
-        if first and previous and pronoun_fits(first.group(1).lower(), previous[0]):
-            return [(previous[0].name, "pronoun initial")]
+        previous = self.by_name.get(self.memory.previous_holders[0]) if first else None  # no loop over actors
+        if previous is not None and pronoun_fits(first.group(1).lower(), previous):
+            return [(previous.name, "pronoun initial")]
         return []
 
     def _candidates(self, view: View, mentions: Sequence[Mention]) -> list[str]:
