@@ -6,7 +6,11 @@ data/annotations/pool_actors.yaml), prints holder precision, recall, F1 (micro o
 names), the share of sentences whose holder set is exact, and the errors by cause. Then
 times holder finding alone (sentences already cut) over every article of the pool.
 
-    python benchmarks/holders.py [--pool PATH] [--errors N]
+The pool rows split by crisis tag so rules can be written on one half and checked on the
+other: DEV is the tags at even positions (0, 2, ...) of the sorted list of the pool's tags,
+CHECK the odd ones; ``--split all`` scores every pool row (and prints DEV and CHECK beside).
+
+    python benchmarks/holders.py [--pool PATH] [--errors N] [--split dev|check|all]
 """
 
 from __future__ import annotations
@@ -31,19 +35,27 @@ def settings(*overrides: str):
         return settings_of(compose("config", overrides=list(overrides)), ROOT)
 
 
-def report(name: str, settings, annotations: Path, show_errors: int) -> None:
+def report(name: str, settings, annotations: Path, show_errors: int, split: str = "all",
+           only_pool: bool = False) -> None:
     from stance.annotations import load_annotations
     from stance.cli.common import analyzer
     from stance.corpus import iter_corpus
-    from stance.holder_eval import evaluate_holders
+    from stance.holder_eval import evaluate_holders, split_by_crisis
 
     rows = load_annotations(annotations, list(settings.labels))
+    if only_pool:
+        rows = [r for r in rows if r.field("crisis") and r.field("crisis") != "seed_iraq_2020"]
+    rows = split_by_crisis(rows, split) if only_pool else rows
     docs = {r.doc_id for r in rows}
     result = evaluate_holders((a for a in iter_corpus(settings.corpus.path) if a.doc_id in docs),
                               analyzer(settings), {r.id: r.actors for r in rows})
     if result is None:
         print(f"{name}: no annotated sentence found in {settings.corpus.path}")
         return
+    if only_pool and split == "all":
+        for half in ("dev", "check"):
+            ids = {r.id for r in split_by_crisis(rows, half)}
+            print(f"  {half}: {_scores_line(result, ids)}")
     s = result.scores
     print(f"{name}: {s['n']} sentences, precision {s['precision']:.3f}, recall {s['recall']:.3f}, "
           f"F1 {s['f1']:.3f}, exact set {s['exact_match']:.1%}")
@@ -52,6 +64,12 @@ def report(name: str, settings, annotations: Path, show_errors: int) -> None:
         print(f"  {cause:<20} {counts['missed']:>7} {counts['extra']:>7}")
     for error in result.errors[:show_errors]:
         print(f"    {error.kind:<6} {error.cause:<18} {error.actor:<28} {error.text[:90]}")
+
+
+def _scores_line(result, ids: set) -> str:
+    """Micro P/R/F1 over the sentences ``ids`` of a scored report (for the DEV/CHECK lines)."""
+    s = result.subset_scores(ids)
+    return f"{s['n']} sentences, precision {s['precision']:.3f}, recall {s['recall']:.3f}, F1 {s['f1']:.3f}"
 
 
 def speed(settings, pool: Path) -> None:
@@ -76,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=Path, default=POOL, help="the news pool (pool.jsonl)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors of each set")
+    parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
+                        help="pool rows of the DEV crisis tags, the CHECK ones, or all")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     seed = settings("annotations=seed")
@@ -84,7 +104,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"pool: {args.pool} not found (team data beside the checkout); skipped")
         return
     pool_settings = settings(f"corpus.path={args.pool}", f"actors.path={ROOT / 'data/annotations/pool_actors.yaml'}")
-    report("pool articles", pool_settings, pool_settings.annotations.path, args.errors)
+    report(f"pool articles ({args.split})", pool_settings, pool_settings.annotations.path, args.errors,
+           args.split, only_pool=True)
     speed(pool_settings, args.pool)
 
 

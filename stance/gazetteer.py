@@ -2,7 +2,9 @@
 that refer back to an actor, its kind, affiliation and (optionally) gender. Loaded from
 YAML, checked entry by entry and normalised once, so the holder finder matches the forms
 news text really uses: "The Pentagon" and "the Pentagon", "José" and "Jose", "McKenzie Jr."
-and "McKenzie, Jr.", a title written "the general" or "general".
+and "McKenzie, Jr.", a title written "the general" or "general"; an institution written
+without its country ("foreign ministry") that is a title somewhere in the gazetteer is read
+as a title, not as one country's name for every ministry.
 """
 
 from __future__ import annotations
@@ -171,10 +173,26 @@ def load_gazetteer(path: str | Path) -> list[Actor]:
         for alias in declared:
             for variant in alias_variants(alias):
                 claims.setdefault(fold_accents(variant), set()).add(actor.name)
+    # "foreign ministry" as an alias would name one country's ministry in every text: an
+    # institution written without its country, which is a title somewhere in the gazetteer, is a
+    # back-reference (resolved by the side its owner or adjective names), not a name
+    all_titles = {title for actor, _, _ in parsed for title in actor.titles}
     actors = []
     for actor, declared, _ in parsed:
-        forms = [v for alias in declared for v in alias_variants(alias)
+        generic = [a for a in declared if a != actor.name and a.lower() in all_titles and _institution(a)]
+        forms = [v for alias in declared if alias not in generic for v in alias_variants(alias)
                  if v in declared or (fold_accents(v) not in owner and claims[fold_accents(v)] == {actor.name})]
-        actors.append(Actor(actor.name, actor.kind, tuple(dict.fromkeys(forms)), actor.titles,
+        titles = tuple(dict.fromkeys([*actor.titles, *(a.lower() for a in generic)]))
+        actors.append(Actor(actor.name, actor.kind, tuple(dict.fromkeys(forms)), titles,
                             actor.affiliation, actor.gender))
     return actors
+
+
+_INSTITUTIONS = frozenset({"ministry", "department", "office", "agency", "council", "committee", "command",
+                           "directorate", "secretariat"})
+
+
+def _institution(alias: str) -> bool:
+    """Is ``alias`` an institution's common name ("foreign ministry", "Defense Ministry")?"""
+    words = alias.lower().split()
+    return len(words) >= 2 and words[-1] in _INSTITUTIONS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .holder_patterns import make_view
@@ -51,6 +51,13 @@ class HolderReport:
 
     scores: dict
     errors: tuple[HolderError, ...]
+    # sentence id -> (gold holders, predicted holders): to score a subset (a crisis split) again
+    pairs: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, compare=False)
+
+    def subset_scores(self, ids: Iterable[str]) -> dict:
+        """Precision / recall / F1 over the scored sentences among ``ids``."""
+        kept = [i for i in ids if i in self.pairs]
+        return set_scores([self.pairs[i][0] for i in kept], [self.pairs[i][1] for i in kept])
 
     def by_cause(self) -> dict[str, dict[str, int]]:
         """{cause: {"missed": n, "extra": n}} for every cause, in :data:`CAUSES` order."""
@@ -59,6 +66,23 @@ class HolderReport:
 
     def to_dict(self) -> dict:
         return {**self.scores, "errors_by_cause": self.by_cause()}
+
+
+SPLITS = ("dev", "check", "all")
+
+
+def split_by_crisis(rows: Sequence, split: str) -> list:
+    """The annotated rows of one half of a multi-crisis set, so holder rules can be written on
+    one half and checked on the other: "dev" holds the crisis tags at even positions (0, 2, ...)
+    of the sorted list of tags, "check" the odd ones, "all" every row. Rows without a crisis
+    tag belong to neither half."""
+    if split not in SPLITS:
+        raise ValueError(f"split {split!r}: expected one of {', '.join(SPLITS)}")
+    if split == "all":
+        return list(rows)
+    tags = sorted({r.field("crisis") for r in rows if r.field("crisis")})
+    keep = {tag for i, tag in enumerate(tags) if i % 2 == (0 if split == "dev" else 1)}
+    return [r for r in rows if r.field("crisis") in keep]
 
 
 def _mentions_of(finder: HolderFinder, text: str, name: str) -> tuple[list, bool]:
@@ -150,7 +174,8 @@ def score_attributions(gold: Mapping[str, Sequence[str]], predicted: Mapping[str
         for name, reason in zip(attribution.holders, attribution.reasons):
             if name not in expected:
                 errors.append(HolderError(i, texts[i], name, "extra", extra_cause(name, reason, gold[i])))
-    return HolderReport(scores, tuple(errors))
+    pairs = {i: (tuple(gold[i]), tuple(predicted[i].holders)) for i in ids}
+    return HolderReport(scores, tuple(errors), pairs)
 
 
 def evaluate_holders(articles: Iterable["Article"], analyzer: "Analyzer",

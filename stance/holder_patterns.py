@@ -2,7 +2,9 @@
 
 :class:`Patterns` finds the pieces :mod:`stance.holder_position` reasons about: actor
 mentions (aliases, accent-folded; case-blind in all-capitals wire copy), title references
-("the general", "the four-term congressman"), subject pronouns, and cues (every inflection
+("the general", "the four-term congressman", "the Russian foreign ministry" with the side its
+adjective names), unnamed sources named by their side ("Israeli government sources" -> the
+gazetteer's "Israeli officials (unnamed)"), subject pronouns, and cues (every inflection
 of the configured reporting verbs plus non-verb cues such as "according to"), each with one
 compiled pattern over the accent-folded, lower-cased sentence: no loop over actors or cues
 per sentence.
@@ -44,9 +46,12 @@ class Mention:
     title: str = ""
     pronoun: str = ""
     owner: str = ""  # "iran" in "Iran's foreign minister"
+    modifier: str = ""  # "russian" in "the Russian foreign ministry"
+    named_modifier: bool = False  # the modifier holds an actor's name ("the U.S. government")
 
     def resolved(self, actor: Actor | None) -> "Mention":
-        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun, self.owner)
+        return Mention(self.start, self.end, self.how, actor, self.title, self.pronoun, self.owner, self.modifier,
+                       self.named_modifier)
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,7 @@ class Patterns:
             if key:
                 self.lemma_of.setdefault(key, key)
         self.cue_re = re.compile(r"\b(" + trie_pattern(self.lemma_of) + r")\b") if self.lemma_of else None
+        self.by_side, self.unnamed_re = _unnamed_sources(self.actors)
 
     def mentions(self, view: View) -> list[Mention]:
         """Alias mentions, longest first at each place; a name that runs on into another
@@ -214,7 +220,21 @@ class Patterns:
             if not view.shouting and self.runs_on(view, match.end()):
                 continue
             found.append(Mention(match.start(), match.end(), "alias", actor))
+        if self.unnamed_re is not None and not view.shouting and \
+                ("official" in view.low or "source" in view.low or "negotiators" in view.low):  # cheap test first
+            found = self._unnamed(folded, found)
         return found
+
+    def _unnamed(self, folded: str, found: list[Mention]) -> list[Mention]:
+        """Unnamed sources named by their side ("Israeli government sources", "a senior
+        Palestinian official"): the side's "<adjective> officials (unnamed)" actor, in place
+        of whatever shorter alias ("officials", "Israeli") the phrase holds."""
+        for match in self.unnamed_re.finditer(folded):
+            actor = self.by_side[match.group("side")]
+            start, end = match.span()
+            found = [m for m in found if m.end <= start or m.start >= end]
+            found.append(Mention(start, end, "alias", actor))
+        return sorted(found, key=lambda m: m.start)
 
     def runs_on(self, view: View, end: int) -> bool:
         # mid-sentence, a capitalised word right after a name continues it ("White House",
@@ -228,9 +248,14 @@ class Patterns:
         found = []
         for match in self.title_re.finditer(view.low):
             start, end = match.span("title")
-            if any(m.start < end and start < m.end for m in taken):
+            if any(m.start < end and match.start("name") < m.end for m in taken):
                 continue
-            found.append(Mention(match.start(), end, "title", title=match.group("name"), owner=match.group("owner") or ""))
+            name = match.group("name")
+            # a name among the modifiers ("the Russian foreign ministry", "the U.S. government"):
+            # the title counts only where that name's side has such a title (holders.py)
+            named = any(m.start < match.start("name") and start < m.end for m in taken)
+            found.append(Mention(match.start(), end, "title", title=name, owner=match.group("owner") or "",
+                                 modifier=match.group("title")[: -len(name)].strip(), named_modifier=named))
         return found
 
     def pronouns(self, view: View) -> list[Mention]:
@@ -260,6 +285,35 @@ class Patterns:
                 continue  # a headline's noun: "DoD Order to Plan for Escalation" (its verb would be "Orders")
             found.append(Cue(start, end, lemma, form))
         return found
+
+
+_UNNAMED_NAME = re.compile(r"^(?P<side>.+?) officials \(unnamed\)$")
+_UNNAMED_ALIAS = re.compile(r"^(?:(?:an?|one|two|three|several|some|other|senior|top)\s+)*(?P<side>[A-Z][\w.'-]*)"
+                            r"\s+officials?$")
+# words that may stand between a side and "official(s)"/"source(s)": "Israeli government sources"
+_SOURCE_WORDS = (r"(?:(?:senior|top|government|military|security|defen[cs]e|intelligence|administration|army|"
+                 r"foreign|ministry|state|police|border|diplomatic|regional|local|provincial|former)\s+){0,3}")
+
+
+def _unnamed_sources(actors: Sequence[Actor]) -> tuple[dict[str, Actor], re.Pattern | None]:
+    """The sides of the gazetteer's "<adjective> officials (unnamed)" actors, by each adjective
+    their names and aliases use ("Israeli"; "US", "U.S.", "American"), and one pattern for a
+    phrase naming such a source: side, role words, "official(s)" or "source(s)"."""
+    by_side: dict[str, Actor] = {}
+    for actor in actors:
+        name = _UNNAMED_NAME.match(actor.name)
+        if not name or not name.group("side")[:1].isupper():
+            continue
+        lower = {alias.split()[0] for alias in actor.aliases if alias[:1].islower()}
+        sides = [name.group("side")] + [m.group("side") for m in map(_UNNAMED_ALIAS.match, actor.aliases)
+                                        if m and m.group("side").lower() not in lower]  # not "Senior officials"
+        for side in sides:
+            by_side.setdefault(fold_accents(side), actor)
+    if not by_side:
+        return by_side, None
+    pattern = re.compile(rf"(?<![\w.-])(?P<side>{trie_pattern(by_side)})\s+{_SOURCE_WORDS}"
+                         rf"(?:officials?|sources?|negotiators)(?![\w-])(?!,?\s+[A-Z])")  # not "official Saeb Erekat"
+    return by_side, pattern
 
 
 def pronoun_fits(pronoun: str, actor: Actor) -> bool:

@@ -233,9 +233,13 @@ def _according(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mentio
     return not words or words in (["the"], ["a"]) or (len(words) <= 6 and words[-1] in ("from", "by", "of", "for"))
 
 
-def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue], window: int) -> list[Hold]:
-    """The holder mentions of one sentence (mentions resolved; see the module doc)."""
+def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue], window: int,
+                     conduits: list[Mention] | None = None) -> list[Hold]:
+    """The holder mentions of one sentence (mentions resolved; see the module doc). Sources
+    dropped as conduits are appended to ``conduits`` when given: they still spoke, so the
+    next '"...," he said' may mean them."""
     # "a Taliban spokesman told", "Nigeria's government has agreed": the organisation speaks
+    given = list(mentions)
     through = {id(m): _speaks_through(view, m) for m in mentions}
     stand_in = {id(m): Mention(m.start, through[id(m)], m.how, m.actor, m.title, m.pronoun)
                 for m in mentions if through[id(m)]}
@@ -244,7 +248,8 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
     eligible = [m for m in mentions if m.actor is not None and not view.in_speech(m.start)
                 and (id(m) in original or not is_modifier(view, m))
                 and not _GROUP_WITH_MEMBERS.match(view.text, m.end)
-                and not _NOUN_THAT.search(view.low[max(0, m.start - 40) : m.start])]
+                and not _NOUN_THAT.search(view.low[max(0, m.start - 40) : m.start])
+                and not _owned(view, original.get(id(m), m), given)]
     first_subject = next((m for m in eligible if not is_object(view, m)), None)
     holds = [h for h in (_hold(view, mentions, m, cues, window, first_subject) for m in eligible) if h]
     # a speech verb standing before its speaker, when no subject before it holds it
@@ -271,10 +276,29 @@ def position_holders(view: View, mentions: Sequence[Mention], cues: Sequence[Cue
                     changed = True
                     break
     holds.sort(key=lambda h: h.mention.start)
-    return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in _attributions(view, holds, eligible)]
+    kept = _attributions(view, holds, eligible)
+    if conduits is not None:
+        conduits.extend(original.get(id(h.mention), h.mention) for h in holds if h not in kept)
+    return [Hold(original.get(id(h.mention), h.mention), h.cue, h.how) for h in kept]
 
 
-_SPEAKING_NOUN = re.compile(r"(?:(?:'s|’s)\s+(?:[a-z][\w-]*\s+){0,2}?|\s+)(?:spokes(?:man|woman|person|men)|campaign|"
+_OWNED = re.compile(r"(?:'s|’s)\s+(?:[a-z][\w.-]*\s+){0,2}$")
+
+
+def _owned(view: View, mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """An organisation named as the modifier inside another actor's possessive phrase: "U.N."
+    in "Russia's deputy U.N. envoy" (Russia speaks, through its envoy)."""
+    if mention.actor is None or mention.actor.kind != "organization":
+        return False
+    role = re.match(r"\s+([a-z]+)", view.low[mention.end : mention.end + 20])
+    if not role or role.group(1) not in _ROLE_NOUNS:
+        return False
+    owner = _OWNED.search(view.low, max(0, mention.start - 30), mention.start)
+    return bool(owner) and any(m.end == owner.start() for m in mentions)
+
+
+_SPEAKING_NOUN = re.compile(r"(?:(?:'s|’s)\s+(?:[a-z][\w.-]*\s+){0,2}?|\s+)(?:spokes(?:man|woman|person|men)|campaign|"
+                            r"envoy|ambassador|representative|delegate|negotiator|"
                             r"statement|office|leadership|government|administration|delegation|cabinet|presidency|"
                             r"command|headquarters|communique|newspaper|agency)\b")
 

@@ -6,9 +6,13 @@ the article's memory across sentences:
 
 - back-references: a title ("the general") or a subject pronoun ('"...," he said', "In a
   statement, she warned") resolves to the nearest fitting actor met earlier in the article,
-  not counting names inside quotations or used as modifiers; "they" takes the previous
-  sentence's several holders; a sentence opening with "He"/"She" right after a sentence
-  whose one holder is that person keeps following them ("He also saw ...");
+  not counting names inside quotations or used as modifiers; a pronoun that speaks prefers
+  the one who spoke last ("..., Caputo said." then '"...," he said' -> Caputo, not the
+  subject of what he relayed), and "he"/"she" may mean an organisation that spoke through
+  one person ("Russia's envoy said ... He also said"); "the statement said", "said the
+  official" mean the organisation that spoke last or the unnamed officials quoted last;
+  "they" takes the previous sentence's several holders; a sentence opening with "He"/"She"
+  right after a sentence whose one holder is that person keeps following them;
 - names: a part of a name the article gave in full ("Kim" after "Kim Jong Un", "Mr. Maxwell"
   after "David Maxwell") means that person, whoever else the gazetteer calls so;
 - voices: a communique's header ("[COMMUNIQUE FROM THE FARC ...]") gives the whole text its
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .gazetteer import Actor, load_gazetteer
-from .holder_patterns import Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
+from .holder_patterns import Cue, Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
@@ -68,6 +72,25 @@ _NOT_NAME_PARTS = frozenset({"President", "Prime", "Minister", "Secretary", "Gen
 _PART_MENTION = re.compile(r"(?<![\w-])[A-Z][a-z][\w'-]*[a-z](?![\w-])")
 _HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Adm|Col|Capt|Lt|Maj|Sgt|Prof)\.?\s+$")
 _GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+)\s+[A-Z]\.\s+$")
+# "Russia's deputy U.N. envoy said", "a spokesman for the ministry said": a person speaks for it
+_PERSON_AFTER = re.compile(r"(?:'s|’s)?\s+(?:[\w.-]+\s+){0,2}?(?:spokes(?:man|woman|person)|envoy|ambassador|"
+                           r"representative|official|minister|commander|chief|leader|negotiator|delegate)\b")
+_PERSON_BEFORE = re.compile(r"\b(?:spokes(?:man|woman|person)|envoy|ambassador|representative|official|minister|"
+                            r"commander|chief|leader|negotiator|delegate)\s+(?:for|of|from|with|at)\s+(?:the\s+)?$")
+
+
+def _through_person(view: View, mention: Mention) -> bool:
+    """Does an organisation speak here through one person ("a Taliban spokesman", "Russia's
+    envoy", "a spokeswoman for the ministry"), whom "he"/"she" may then mean?"""
+    return bool(_PERSON_AFTER.match(view.low, mention.end)
+                or _PERSON_BEFORE.search(view.low, max(0, mention.start - 40), mention.start))
+
+
+_GENERIC_REFERENCE = re.compile(r"\b(?:(?:the|that|this)\s+(?:(?:senior|same|joint)\s+)?|one\s+of\s+the\s+)"
+                                r"(?P<noun>officials?|statement|communique)\b")
+_SPEAKS_NEXT = re.compile(r"(?:\s+(?:also|further|later|then))?\s+(?:said|says|added|stated|states|noted|read|reads|"
+                          r"warned|told|continued|called|urged|accused|demanded)\b")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|added|stated|noted|warned)\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -107,8 +130,10 @@ class ArticleMemory:
     """What one article has said so far: antecedents for back-references, the previous
     sentence's holders, and the quotation that may be running on."""
 
-    # (sentence, start, actor, holder, modifier): names met outside quotations
-    antecedents: list[tuple[int, int, Actor, bool, bool]] = field(default_factory=list)
+    # (sentence, start, actor, holder, modifier, speaker, voiced): names met outside quotations;
+    # a speaker is the source of a speech cue ("..., Caputo said"), kept even when a conduit;
+    # voiced, an organisation that spoke through a person ("Russia's envoy said": "he" next)
+    antecedents: list[tuple[int, int, Actor, bool, bool, bool, bool]] = field(default_factory=list)
     sentence: int = 0
     previous_holders: tuple[str, ...] = ()
     quote_open: bool = False           # a quotation is open where the previous sentence ended
@@ -131,27 +156,32 @@ class ArticleMemory:
             for word in {words[0], words[-1]} - _NOT_NAME_PARTS:
                 self.names[word] = actor
 
-    def remember(self, mentions: Sequence[Mention], holders: set[int], view: View) -> None:
+    def remember(self, mentions: Sequence[Mention], holders: set[int], view: View,
+                 speakers: set[int] = frozenset()) -> None:
         for i, mention in enumerate(mentions):
             if mention.actor is None or view.in_speech(mention.start):
                 continue
+            voiced = i in speakers and mention.actor.kind == "organization" and _through_person(view, mention)
             self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
-                                     is_modifier(view, mention)))
+                                     is_modifier(view, mention), i in speakers, voiced))
 
-    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False) -> Actor | None:
+    def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False,
+                speakers: bool = False, voiced: bool = False) -> Actor | None:
         """The antecedent a back-reference means: in the most recent sentence (at most
         ``reach`` back) that has a fitting actor, a holder before a mere mention, the earlier
-        before the later. A name used as a modifier ("White's memo") counts only with
-        ``modifiers`` (for titles: "the memo"), never for a pronoun."""
+        before the later; with ``speakers`` (a pronoun that speaks: '"...," he said') the one
+        who spoke there comes first. A name used as a modifier ("White's memo") counts only
+        with ``modifiers`` (for titles: "the memo"), never for a pronoun."""
         best, best_key = None, None
-        for sentence, start, actor, holder, modifier in reversed(self.antecedents):
+        for sentence, start, actor, holder, modifier, speaker, spoke_through in reversed(self.antecedents):
             if sentence < self.sentence - reach:
                 break
             if best_key is not None and sentence < best_key[0]:
                 break
-            if (modifier and not modifiers) or not fits(actor):
+            through = voiced and spoke_through  # "Russia's envoy said. He also said": a possessive, yet the speaker
+            if (modifier and not modifiers and not through) or not (fits(actor) or through):
                 continue
-            key = (sentence, holder, -start)
+            key = (sentence, speaker and speakers, holder, -start)
             if best_key is None or key > best_key:
                 best, best_key = actor, key
         return best
@@ -163,6 +193,7 @@ class HolderFinder:
 
     def __init__(self, actors: Sequence[Actor], cues: Cues):
         self.actors = list(actors)
+        self.by_name = {actor.name: actor for actor in self.actors}
         self.cues = cues
         self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases)
         self.memory = ArticleMemory()
@@ -171,7 +202,7 @@ class HolderFinder:
         """Forget the article: back-references and quotations never cross articles."""
         self.memory = ArticleMemory()
 
-    def _resolve(self, view: View, mentions: list[Mention], cue_starts: list[int]) -> list[Mention]:
+    def _resolve(self, view: View, mentions: list[Mention], cues: Sequence[Cue]) -> list[Mention]:
         """Titles and subject pronouns resolved: a pronoun to an earlier name in its own
         sentence first ("Trump has yet to decide if he will approve"), else from memory;
         "they" to the previous sentence's several holders. Unresolved ones are dropped."""
@@ -182,12 +213,14 @@ class HolderFinder:
                 actor = self._title_actor(mention)
                 if actor is not None:
                     resolved.append(mention.resolved(actor))
+            resolved.extend(self._generic_references(view, resolved))
         if not self.cues.resolve_pronouns:
             return sorted(resolved, key=lambda m: m.start)
         for mention in self.patterns.pronouns(view):
             if view.in_quote(mention.start) or is_object(view, mention):
                 continue
-            if not any(0 <= start - mention.end <= 40 for start in cue_starts):
+            near = [c for c in cues if 0 <= c.start - mention.end <= 40]
+            if not near:
                 continue  # a pronoun counts only near a cue it may be the subject of
             pronoun = mention.pronoun
             if pronoun == "they" and len(memory.previous_holders) > 1:
@@ -203,10 +236,30 @@ class HolderFinder:
                 actor = earlier[0].actor
             else:  # '..., he said': the speaker the article is following
                 reach = {"it": 2, "they": 1}.get(pronoun, _RECENT_SENTENCES)
-                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach)
+                actor = memory.nearest(lambda a, p=pronoun: pronoun_fits(p, a), reach, speakers=near[0].speech,
+                                       voiced=pronoun in ("he", "she"))
             if actor is not None:
                 resolved.append(mention.resolved(actor))
         return sorted(resolved, key=lambda m: m.start)
+
+    def _generic_references(self, view: View, taken: Sequence[Mention]) -> list[Mention]:
+        """"the official", "one of the officials" (the unnamed officials the article quoted last),
+        "the statement", "the communique" (the organisation that spoke last): back-references
+        no gazetteer lists, since every article's officials and statements are their own."""
+        found = []
+        for match in _GENERIC_REFERENCE.finditer(view.low):
+            start, end = match.span("noun")
+            if view.in_quote(start) or any(m.start < end and start < m.end for m in taken):
+                continue
+            if not (_SPEAKS_NEXT.match(view.low, end) or _SAID_BEFORE.search(view.low, 0, match.start())):
+                continue  # only as the one who speaks: "the statement said", "said the official"
+            if match.group("noun").startswith("official"):
+                actor = self.memory.nearest(lambda a: a.name.endswith("officials (unnamed)"))
+            else:
+                actor = self.memory.nearest(lambda a: a.kind == "organization", reach=3, speakers=True)
+            if actor is not None:
+                found.append(Mention(match.start(), end, "title", actor, title=match.group("noun")))
+        return found
 
     def _article_names(self, view: View, mentions: list[Mention]) -> list[Mention]:
         """A part of a name the article gave in full means that person: "Kim said" after "Kim
@@ -244,6 +297,11 @@ class HolderFinder:
         owner's side ("Iran's foreign minister" -> the Iranian foreign minister)."""
         owner = mention.owner if mention.owner not in _GENERIC_OWNERS else ""
         fits = [a for a in self.patterns.by_title.get(mention.title, ()) if not owner or _sides_with(a, {owner})]
+        sided = [a for a in fits if _sides_with(a, set(mention.modifier.split()))] if mention.modifier else []
+        if sided:  # "the Russian foreign ministry": the side its adjective names
+            fits, owner = sided, owner or mention.modifier
+        elif mention.named_modifier:
+            return None  # "the U.S. government" where no US actor has that title: not another side's
         actor = self.memory.nearest(lambda a: a in fits, modifiers=True)
         if actor is None and owner and len(fits) == 1:
             actor = fits[0]
@@ -255,8 +313,9 @@ class HolderFinder:
         has a cue."""
         mentions = self._article_names(view, self.patterns.mentions(view))
         cues = self.patterns.cues(view, mentions)
-        resolved = self._resolve(view, mentions, [c.start for c in cues])
-        holds = position_holders(view, resolved, cues, self.cues.window) if resolved else []
+        resolved = self._resolve(view, mentions, cues)
+        conduits: list[Mention] = []
+        holds = position_holders(view, resolved, cues, self.cues.window, conduits) if resolved else []
         found: list[tuple[str, str]] = []
         holding: set[int] = set()
         for hold in holds:
@@ -268,7 +327,9 @@ class HolderFinder:
                 holding.add(resolved.index(mention))
         # titles and pronouns resolved here are met again: the next "he" may mean them
         met = [m for m in resolved if m.actor is not None and m.actor is not _GROUP_ACTOR]
-        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met}), bool(cues)
+        speaking = [h.mention for h in holds if h.cue is not None and h.cue.speech] + conduits
+        return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met},
+                                    {i for i, m in enumerate(met) if m in speaking}), bool(cues)
 
     def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
         """Holders (canonical names, in order) and candidate speakers of the next sentence
@@ -311,7 +372,7 @@ class HolderFinder:
             memory.quote_speaker, memory.quote_run = tuple(n for n, _ in found), 0
         memory.quote_open = view.open_at_end
         candidates = self._candidates(view, mentions) if self.cues.report_candidates and has_cue else []
-        memory.remember(met.mentions, met.holding, view)
+        memory.remember(met.mentions, met.holding, view, met.speaking)
         memory.learn_names(view, mentions)
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
@@ -321,11 +382,12 @@ class HolderFinder:
     def _speaker_goes_on(self, view: View) -> list[tuple[str, str]]:
         """'He also saw ...' right after a sentence whose one holder is that person: the article
         keeps following its speaker, whatever the verb."""
+        if len(self.memory.previous_holders) != 1:
+            return []
         first = _INITIAL_PRONOUN.match(view.text)
-        previous = [a for a in self.actors if a.name in self.memory.previous_holders] \
-            if len(self.memory.previous_holders) == 1 else []
-        if first and previous and pronoun_fits(first.group(1).lower(), previous[0]):
-            return [(previous[0].name, "pronoun initial")]
+        previous = self.by_name.get(self.memory.previous_holders[0]) if first else None  # no loop over actors
+        if previous is not None and pronoun_fits(first.group(1).lower(), previous):
+            return [(previous.name, "pronoun initial")]
         return []
 
     def _candidates(self, view: View, mentions: Sequence[Mention]) -> list[str]:
@@ -430,6 +492,7 @@ class Met:
 
     mentions: list[Mention]
     holding: set[int]
+    speaking: set[int] = field(default_factory=set)  # the sources of speech among them, conduits too
 
 
 @dataclass(frozen=True)

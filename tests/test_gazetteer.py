@@ -81,6 +81,18 @@ def test_a_common_noun_alias_with_its_article_is_a_title(tmp_path):
     assert army.titles == ("national army",) and "the Vardia army" in army.aliases
 
 
+def test_an_institution_without_its_country_is_a_title_not_a_name(tmp_path):
+    # "foreign ministry" written as an alias would name Westmark's ministry in every article
+    actors = load_gazetteer(write(tmp_path, "- name: Westmark Foreign Ministry\n  kind: organization\n"
+                                            "  aliases: [Westmark Foreign Ministry, foreign ministry, Trade Office]\n"
+                                            "- name: Eastland Foreign Ministry\n  kind: organization\n"
+                                            "  titles: [foreign ministry]\n"))
+    westmark = actors[0]
+    assert "foreign ministry" not in westmark.aliases and "Foreign ministry" not in westmark.aliases
+    assert "foreign ministry" in westmark.titles
+    assert "Trade Office" in westmark.aliases  # no actor has it as a title: still a name
+
+
 def test_a_generated_form_two_actors_could_take_is_left_out(tmp_path):
     path = write(tmp_path, "- name: A\n  kind: organization\n  aliases: [the Army]\n"
                            "- name: B\n  kind: organization\n  aliases: [The Army]\n")

@@ -4,10 +4,11 @@ put down to a cause; the figures reach metrics.json and the model card."""
 import pytest
 
 from stance import store
-from stance.annotations import load_annotations
+from stance.annotations import Annotation, load_annotations
 from stance.cli.common import analyzer
 from stance.corpus import iter_corpus
-from stance.holder_eval import CAUSES, evaluate_holders, extra_cause, missed_cause, score_attributions
+from stance.holder_eval import (CAUSES, evaluate_holders, extra_cause, missed_cause, score_attributions,
+                                split_by_crisis)
 from stance.holders import Attribution, make_finder
 from tests.conftest import PROJECT_ROOT, SEED_ANNOTATIONS, settings_for
 
@@ -69,7 +70,7 @@ def _report(settings, annotations):
 def test_the_seed_set_holders_are_found_as_well_as_measured():
     report = _report(settings_for("annotations=seed"), SEED_ANNOTATIONS)
     assert report.scores["n"] == 181
-    assert report.scores["precision"] >= 0.86 and report.scores["recall"] >= 0.84  # measured 0.866 and 0.845
+    assert report.scores["precision"] >= 0.873 and report.scores["recall"] >= 0.84  # measured 0.877 and 0.845
     assert sum(c["missed"] for c in report.by_cause().values()) == \
         sum(1 for e in report.errors if e.kind == "missed")
 
@@ -79,9 +80,9 @@ def test_the_pool_articles_holders_are_scored_by_cause():
     settings = settings_for(f"corpus.path={POOL}", f"actors.path={POOL_ACTORS}")
     report = _report(settings, settings.annotations.path)
     assert report.scores["n"] >= 4000  # every annotated pool sentence (whole articles and queued rounds)
-    # measured on 7,289 sentences (whole articles + four queued rounds): F1 0.750, P 0.794, R 0.711
-    assert report.scores["f1"] >= 0.745 and report.scores["precision"] >= 0.79
-    assert report.scores["recall"] >= 0.705
+    # measured on 7,289 sentences (whole articles + four queued rounds): F1 0.755, P 0.796, R 0.718
+    assert report.scores["f1"] >= 0.752 and report.scores["precision"] >= 0.793
+    assert report.scores["recall"] >= 0.715
 
 
 def test_training_writes_holder_figures_by_cause_to_metrics_and_card(trained_models):
@@ -89,3 +90,27 @@ def test_training_writes_holder_figures_by_cause_to_metrics_and_card(trained_mod
     holders = card.metrics["holders"]
     assert holders["n"] == 181 and 0 < holders["f1"] <= 1
     assert set(holders["errors_by_cause"]) == set(CAUSES)
+
+
+def _row(i: str, crisis: str, actors=()) -> Annotation:
+    return Annotation(i, "doc", "text", "neutral", tuple(actors), extra={"crisis": crisis} if crisis else {})
+
+
+def test_the_dev_and_check_halves_split_the_crisis_tags_by_sorted_position():
+    rows = [_row("1", "syria"), _row("2", "africa"), _row("3", "iran"), _row("4", "balkans"), _row("5", "africa"),
+            _row("6", "")]
+    # sorted tags: africa (0), balkans (1), iran (2), syria (3)
+    assert [r.id for r in split_by_crisis(rows, "dev")] == ["2", "3", "5"]
+    assert [r.id for r in split_by_crisis(rows, "check")] == ["1", "4"]
+    assert len(split_by_crisis(rows, "all")) == 6
+    with pytest.raises(ValueError):
+        split_by_crisis(rows, "test")
+
+
+def test_a_report_scores_any_subset_of_its_sentences_again(finder):
+    gold = {"a": ("Mike Pompeo",), "b": ("Iran",)}
+    predicted = {"a": Attribution(("Mike Pompeo",), (), ("alias subject say",)),
+                 "b": Attribution(("Pentagon",), (), ("alias subject say",))}
+    report = score_attributions(gold, predicted, {"a": "Pompeo said so.", "b": "The Pentagon said so."}, finder)
+    assert report.subset_scores(["a"])["f1"] == 1.0
+    assert report.subset_scores(["b"])["f1"] == 0.0

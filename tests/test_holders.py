@@ -389,3 +389,125 @@ def test_holder_settings_are_checked_at_the_edge(override, message):
 
     with pytest.raises(ConfigError, match=message):
         settings_for(override)
+
+
+# --- round 3: who spoke last, organisations speaking through a person, ministries by side ---
+
+ROUND3_ACTORS = """\
+- name: Paul Reed
+  kind: person
+  gender: male
+  aliases: [Paul Reed, Reed]
+- name: Mark Ellis
+  kind: person
+  gender: male
+  aliases: [Mark Ellis, Ellis]
+- name: Westmark
+  kind: organization
+  aliases: [Westmark]
+  affiliation: Westmark
+- name: Eastland
+  kind: organization
+  aliases: [Eastland]
+  affiliation: Eastland
+- name: United Nations
+  kind: organization
+  aliases: [United Nations, U.N.]
+- name: Westmark Foreign Ministry
+  kind: organization
+  aliases: [Westmark Foreign Ministry, foreign ministry]
+  titles: [foreign ministry, ministry]
+  affiliation: Westmark
+- name: Eastland Foreign Ministry
+  kind: organization
+  aliases: [Eastland Foreign Ministry]
+  titles: [foreign ministry, ministry]
+  affiliation: Eastland
+- name: Eastland government
+  kind: organization
+  aliases: [Eastland government]
+  titles: [government]
+  affiliation: Eastland
+"""
+
+
+@pytest.fixture(scope="module")
+def round3(tmp_path_factory):
+    path = tmp_path_factory.mktemp("actors3") / "actors.yaml"
+    path.write_text(ROUND3_ACTORS, encoding="utf-8")
+    return make_finder(settings_for(f"actors.path={path}").actors)
+
+
+def test_he_said_means_the_one_who_spoke_before_not_whom_he_spoke_about(round3):
+    # Ellis is the subject of what Reed relayed; the next '"...," he said' is Reed speaking on
+    found = holders(round3, "Ellis is also weighing new sanctions, Reed said.",
+                    '"When he draws a line, he means it," he said.')
+    assert found[1] == ["Paul Reed"]
+
+
+def test_an_organisation_speaking_through_its_envoy_holds_and_he_then_means_it(round3):
+    found = holders(round3, "Westmark's deputy U.N. envoy said on Monday that force must not be used.",
+                    "He also said that new sanctions would not resolve the dispute.")
+    assert found == [["Westmark"], ["Westmark"]]  # not the U.N. named inside the envoy's title
+
+
+def test_a_ministry_named_without_its_country_goes_by_the_side_its_owner_names(round3):
+    # "foreign ministry" is written as an alias of Westmark's ministry, but it is a common title:
+    # Eastland's ministry is meant where Eastland owns it or its adjective names it
+    assert holders(round3, "Eastland's foreign ministry vowed a tough response.") == [["Eastland Foreign Ministry"]]
+    assert holders(round3, "The Eastland foreign ministry denounced the sanctions.") == [["Eastland Foreign Ministry"]]
+    found = holders(round3, "The Eastland Foreign Ministry summoned the ambassador.",
+                    '"Our measures will not keep you waiting," the foreign ministry said.')
+    assert found[1] == ["Eastland Foreign Ministry"]
+
+
+def test_a_title_after_another_sides_name_is_not_that_other_side(round3):
+    found = holders(round3, "The Eastland government warned of reprisals.",
+                    "The United Nations government office said nothing.",
+                    "The U.N. government said the talks would go on.")
+    assert "Eastland government" not in found[2]
+
+
+UNNAMED_ACTORS = """\
+- name: Westmark officials (unnamed)
+  kind: organization
+  aliases: [Westmark officials, a senior Westmark official]
+- name: Eastland officials (unnamed)
+  kind: organization
+  aliases: [Eastland officials]
+- name: officials (unnamed)
+  kind: organization
+  aliases: [officials, Officials]
+- name: Dana Cole
+  kind: person
+  aliases: [Dana Cole]
+"""
+
+
+@pytest.fixture(scope="module")
+def unnamed(tmp_path_factory):
+    path = tmp_path_factory.mktemp("actors_unnamed") / "actors.yaml"
+    path.write_text(UNNAMED_ACTORS, encoding="utf-8")
+    return make_finder(settings_for(f"actors.path={path}").actors)
+
+
+def test_an_unnamed_source_named_by_its_side_is_that_sides_officials(unnamed):
+    assert holders(unnamed, "Eastland government sources said the talks would resume.") == \
+        [["Eastland officials (unnamed)"]]
+    assert holders(unnamed, "A senior Eastland military official warned of reprisals.") == \
+        [["Eastland officials (unnamed)"]]
+    # not the bare "officials" of the gazetteer, and a named official is the person
+    assert holders(unnamed, "Westmark security officials said they feared an attack.") == \
+        [["Westmark officials (unnamed)"]]
+    assert holders(unnamed, "Eastland official Dana Cole said the border stays closed.") == [["Dana Cole"]]
+
+
+def test_the_statement_and_the_official_refer_back_to_who_spoke_last(unnamed, round3):
+    found = holders(round3, "A joint statement from Westmark said the border would stay open.",
+                    '"We will act swiftly to impose new sanctions," the statement said.')
+    assert found[1] == ["Westmark"]
+    found = holders(unnamed, "A senior Westmark official said the talks had stalled.",
+                    '"We are not ready to sign," the official said.')
+    assert found[1] == ["Westmark officials (unnamed)"]
+    # an object, not the one who speaks: no back-reference
+    assert holders(round3, "Westmark issued a statement.", "Eastland rejected the statement.")[1] == ["Eastland"]
