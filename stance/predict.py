@@ -210,8 +210,8 @@ class DriftPart:
         from .drift import DriftMeter
 
         meter = DriftMeter(pipeline)
-        for record in records:  # the model's own labels, before annotations replace them
-            meter.add(record.text, record.proba, record.label)
+        # the model's own labels, before annotations replace them; the word n-grams as counted
+        meter.add_tallied([r.text for r in records], [r.proba for r in records], [r.label for r in records])
         tops = [max(r.proba.values()) if len(r.proba) else 0.0 for r in records]
         return cls(meter.n, meter.ngrams, meter.unseen, meter.neutral_count, tops)
 
@@ -260,6 +260,12 @@ class Labeller:
         from .vectorize import accelerated
 
         accelerated(self.pipeline)
+
+    def __setstate__(self, state: dict) -> None:
+        """Unpickled in a worker (loky, Dask): the shared-text caches are not pickled, so the
+        pipeline is accelerated again."""
+        self.__dict__.update(state)
+        self.__post_init__()
 
     @property
     def labels(self) -> list[str]:
