@@ -191,6 +191,8 @@ class Outputs:
     events: bool = False
     evidence: tuple[str, int] | None = None   # (outlet column, sentences per cell) for the HTML report
     drift: bool = False                       # the distance-from-training figures (stance.drift)
+    table: tuple[str, ...] | None = None      # the rows of predictions.csv, with these labels' probabilities
+    statements: bool = False                  # statements per (date, actor, label), for the networks
 
 
 @dataclass
@@ -242,6 +244,8 @@ class LabelledBatch:
     columns: dict | None = None
     evidence: EvidenceSample | None = None
     drift: DriftPart | None = None
+    table: str = ""
+    statements: Counter | None = None
 
 
 @dataclass
@@ -283,8 +287,9 @@ class Labeller:
 
     def label(self, articles: Sequence[Article], outputs: Outputs) -> LabelledBatch:
         """Label a batch of whole articles and summarise it as ``outputs`` asks."""
-        from .exports import event_rows
+        from .exports import event_rows, prediction_rows
         from .files import spreadsheet_safe
+        from .networks import statement_tally
         from .parquet import columns
 
         records = self.predictions(articles)
@@ -295,12 +300,18 @@ class Labeller:
         batch = LabelledBatch(len(articles), len(records), counts, candidates, drift=drift)
         if outputs.jsonl:
             batch.jsonl = "".join(record.to_json() + "\n" for record in records)
+        urls = {article.doc_id: article.url for article in articles if article.url}
         if outputs.events:
             text = io.StringIO()
-            urls = {article.doc_id: article.url for article in articles if article.url}
             csv.writer(text).writerows([spreadsheet_safe(cell) for cell in row]
                                        for row in event_rows(records, self.affiliations, urls))
             batch.events = text.getvalue()
+        if outputs.table is not None:
+            text = io.StringIO()
+            csv.writer(text).writerows(prediction_rows(records, outputs.table, urls))
+            batch.table = text.getvalue()
+        if outputs.statements:
+            batch.statements = statement_tally(records)
         if outputs.parquet:
             batch.columns = columns(records, self.labels, self.extra_columns)
         if outputs.evidence:
