@@ -342,8 +342,36 @@ def _labeller(source: "Labeller | LabellerFile") -> Labeller:
     return _LOADED[source.token]
 
 
+def release_freed_memory() -> None:
+    """Hand the heap pages freed since the last call back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing). Each batch frees its sentences, records and matrices,
+    but glibc keeps the pages, and the process's peak memory crept up batch by batch (about
+    20 MiB at 10 MB of text); a trim costs well under a millisecond."""
+    trim = _TRIM[0] if _TRIM else _trim_function()
+    if trim is not None:
+        trim(0)
+
+
+_TRIM: list = []
+
+
+def _trim_function():
+    trim = None
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            trim = None
+    _TRIM.append(trim)
+    return trim
+
+
 def label_batch(source: "Labeller | LabellerFile", articles: Sequence[Article], outputs: Outputs) -> LabelledBatch:
-    """Label one batch (in a worker process, or in this one)."""
+    """Label one batch (in a worker process, or in this one), first returning the memory the
+    previous batch freed."""
+    release_freed_memory()
     return _labeller(source).label(articles, outputs)
 
 
