@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -244,6 +244,7 @@ class StanceCounts:
         self._doc_ids: list[str] = []
         self._outlet = array("i")
         self._original = array("i")
+        self._date = array("i")  # each article's date (a name code), for tables by period
         self._sentences = _Rows(0)
         self._holders = _Rows(0)
         self._holder_article = array("q")
@@ -266,7 +267,7 @@ class StanceCounts:
             self._holders.widen(len(self.labels))
         return column
 
-    def _article(self, doc_id: str, outlet: str, original: str) -> int:
+    def _article(self, doc_id: str, outlet: str, original: str, date: str) -> int:
         """The row of the article a record belongs to: a new row when the record's article
         differs from the previous record's. (An article met again later, which a checked
         corpus never has, gets a second row; tables add the two up.)"""
@@ -276,6 +277,7 @@ class StanceCounts:
             self._doc_ids.append(doc_id)
             self._outlet.append(self._names(outlet))
             self._original.append(self._names(original))
+            self._date.append(self._names(date))
         return self._open_article
 
     def _holder(self, article: int, actor: str) -> int:
@@ -313,7 +315,7 @@ class StanceCounts:
         holder_rows: list[int] = []
         holder_of: list[int] = []
         for i, record in enumerate(records):
-            article = articles[i] = self._article(record.doc_id, record.outlet, record.original_outlet)
+            article = articles[i] = self._article(record.doc_id, record.outlet, record.original_outlet, record.date)
             labels[i] = self._column[record.label]
             for name, p in (record.proba or {record.label: 1.0}).items():
                 proba[i, self._column[name]] = float(p)
@@ -347,6 +349,7 @@ class StanceCounts:
         self._doc_ids.extend(other._doc_ids)
         self._outlet.extend(names[code] for code in other._outlet)
         self._original.extend(names[code] for code in other._original)
+        self._date.extend(names[code] for code in other._date)
         start = self._holders.new(other._holders.n)
         self._copy_rows(other._holders, self._holders, start, columns)
         self._holder_article.extend(first + a for a in other._holder_article)
@@ -401,9 +404,24 @@ class StanceCounts:
         rows = self._long_rows(self._holders, keys)
         return pd.DataFrame(rows, columns=[*GROUP_COLUMNS, "actor", "label", *TALLY_ROWS])
 
-    def groups(self, by: Sequence[str], labels: Sequence[str]) -> tuple[list, Sequence[np.ndarray]]:
+    def _periods(self, period_of: Callable[[str], str | None]) -> np.ndarray:
+        """Each article's period (a name code; -1 for an article without a usable date)."""
+        by_date: dict[int, int] = {}
+        for code in set(self._date):
+            period = period_of(self._names.names[code])
+            by_date[code] = self._names(period) if period else -1
+        return np.array([by_date[code] for code in self._date], dtype=np.int64)
+
+    def undated_sentences(self, period_of: Callable[[str], str | None]) -> int:
+        """Sentences of articles whose date gives no period (left out of tables by period)."""
+        undated = self._periods(period_of) < 0
+        return int(self._sentences.counts[: self._sentences.n][undated].sum()) if undated.any() else 0
+
+    def groups(self, by: Sequence[str], labels: Sequence[str],
+               period_of: Callable[[str], str | None] | None = None) -> tuple[list, Sequence[np.ndarray]]:
         """The sorted group keys of a table grouped ``by`` (``outlet``, ``original_outlet``,
-        ``actor``) and, per group, its articles' tallies ``[articles, 4, len(labels)]`` sorted
+        ``actor``, and ``period``: ``period_of`` an article's date, articles without one
+        left out) and, per group, its articles' tallies ``[articles, 4, len(labels)]`` sorted
         by doc_id (built when asked for): the rows :func:`article_tallies` gives, from arrays."""
         by = list(by)
         holders = "actor" in by
@@ -411,19 +429,29 @@ class StanceCounts:
         if not n:
             return [], []
         articles = np.asarray(self._holder_article if holders else range(n), dtype=np.int64)
-        ranks, codes = self._names.ranks(), []
+        rows = np.arange(n, dtype=np.int64)
+        codes = []
         for column in by:
             if column == "actor":
                 codes.append(np.asarray(self._holder_actor, dtype=np.int64))
             elif column in ("outlet", "original_outlet"):
                 per_article = np.asarray(self._outlet if column == "outlet" else self._original, dtype=np.int64)
                 codes.append(per_article[articles])
+            elif column == "period" and period_of is not None:
+                codes.append(self._periods(period_of)[articles])
             else:
-                raise ValueError(f"tallies are kept by outlet, original_outlet and actor, not {column!r}")
+                raise ValueError(f"tallies are kept by outlet, original_outlet, actor and period, not {column!r}")
+        if "period" in by:
+            dated = codes[by.index("period")] >= 0
+            rows, articles, codes = rows[dated], articles[dated], [c[dated] for c in codes]
+            if not len(rows):
+                return [], []
+        ranks = self._names.ranks()
         doc_rank = np.unique(np.array(self._doc_ids, dtype=object), return_inverse=True)[1].astype(np.int64)
-        order = np.lexsort([doc_rank[articles], *(ranks[c] for c in reversed(codes))])
-        keyed = np.stack([c[order] for c in codes], axis=1)
-        documents = doc_rank[articles][order]
+        sorting = np.lexsort([doc_rank[articles], *(ranks[c] for c in reversed(codes))])
+        order = rows[sorting]
+        keyed = np.stack([c[sorting] for c in codes], axis=1)
+        documents = doc_rank[articles][sorting]
         changes = np.r_[True, (keyed[1:] != keyed[:-1]).any(axis=1)]
         starts = np.flatnonzero(changes)
         ends = np.r_[starts[1:], len(order)]

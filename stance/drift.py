@@ -44,6 +44,7 @@ class DriftMeter:
         vectorizer = _word_vectorizer(pipeline)
         self._analyze = vectorizer.build_analyzer() if vectorizer is not None else None
         self._vocabulary = vectorizer.vocabulary_ if vectorizer is not None else None
+        self._vectorizer = vectorizer
         self.neutral = neutral
         self.n = self.ngrams = self.unseen = 0
         self.top = 0.0
@@ -58,6 +59,29 @@ class DriftMeter:
             grams = self._analyze(text)
             self.ngrams += len(grams)
             self.unseen += sum(1 for gram in grams if gram not in self._vocabulary)
+
+    def add_tallied(self, texts: Sequence[str], proba: Sequence[Mapping[str, float]], labels: Sequence[str]) -> None:
+        """Add a batch the pipeline has just labelled: its word n-grams are taken from the tally
+        the fast word vectorizer kept while counting them (see
+        :meth:`stance.vectorize.FastTfidfVectorizer.ngram_tally`), the same figures
+        :meth:`add` finds by analysing each sentence again; without a tally, :meth:`add` each."""
+        tally = self._tally(texts)
+        if tally is None:
+            for text, row, label in zip(texts, proba, labels):
+                self.add(text, row, label)
+            return
+        analyze, self._analyze = self._analyze, None
+        try:
+            for text, row, label in zip(texts, proba, labels):
+                self.add(text, row, label)
+        finally:
+            self._analyze = analyze
+        self.ngrams += tally[0]
+        self.unseen += tally[0] - tally[1]
+
+    def _tally(self, texts: Sequence[str]) -> tuple[int, int] | None:
+        tally = getattr(self._vectorizer, "ngram_tally", None)
+        return tally(list(texts)) if tally is not None and self._analyze is not None else None
 
     def add_all(self, texts: Iterable[str], proba: np.ndarray, labels: Sequence[str]) -> "DriftMeter":
         for text, row, label in zip(texts, proba, labels):

@@ -121,29 +121,42 @@ PREDICTION_COLUMNS = ("sentence_id", "doc_id", "outlet", "original_outlet", "dat
                       "end", "label", "probability", "predicted_label", "in_training", "n_holders", "holders", "text")
 
 
+def prediction_header(labels: Sequence[str]) -> list[str]:
+    """The header row of ``predictions.csv``."""
+    return [*PREDICTION_COLUMNS[:-1], *(f"proba_{label}" for label in labels), "text"]
+
+
+def prediction_rows(records: Iterable["Prediction"], labels: Sequence[str],
+                    urls: Mapping[str, str] | None = None) -> Iterable[tuple]:
+    """One ``predictions.csv`` row per record, in :func:`prediction_header` order."""
+    urls = urls or {}
+    for record in records:
+        probability = record.probability
+        probabilities = [("" if record.proba.get(label) is None else f"{float(record.proba[label]):.4f}")
+                         for label in labels]
+        yield (record.id, record.doc_id, record.outlet, record.original_outlet, record.date,
+               record.title, urls.get(record.doc_id, ""), record.sent_idx, record.start, record.end,
+               record.label, "" if probability is None else f"{probability:.4f}",
+               record.predicted_label or record.label, str(record.in_training).lower(),
+               len(record.actors), "; ".join(record.actors), *probabilities, record.text)
+
+
 def write_prediction_table(path: str | Path, records: Iterable["Prediction"], labels: Sequence[str],
                            urls: Mapping[str, str] | None = None) -> int:
     """``predictions.csv``: one row per sentence (streamed, atomically) with its label, each
     label's probability (``proba_<label>``) and its holders joined by ``; ``; returns the
     number of rows. ``predicted_label`` is the model's own label of a sentence whose
-    ``label`` is the annotators' (``in_training``)."""
-    urls = urls or {}
+    ``label`` is the annotators' (``in_training``). (`stance predict` writes the same rows
+    while labelling.)"""
     written = 0
 
     def write(tmp: Path) -> None:
         nonlocal written
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([*PREDICTION_COLUMNS[:-1], *(f"proba_{label}" for label in labels), "text"])
-            for record in records:
-                probability = record.probability
-                probabilities = [("" if record.proba.get(label) is None else f"{float(record.proba[label]):.4f}")
-                                 for label in labels]
-                writer.writerow((record.id, record.doc_id, record.outlet, record.original_outlet, record.date,
-                                 record.title, urls.get(record.doc_id, ""), record.sent_idx, record.start, record.end,
-                                 record.label, "" if probability is None else f"{probability:.4f}",
-                                 record.predicted_label or record.label, str(record.in_training).lower(),
-                                 len(record.actors), "; ".join(record.actors), *probabilities, record.text))
+            writer.writerow(prediction_header(labels))
+            for row in prediction_rows(records, labels, urls):
+                writer.writerow(row)
                 written += 1
 
     write_atomic(path, write)

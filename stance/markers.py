@@ -118,23 +118,101 @@ class Attribution(BaseEstimator, TransformerMixin):
         return self
 
     def _patterns(self) -> list[re.Pattern[str]]:
-        return [re.compile(forms_pattern([f for lemma in lemmas for f in inflect(lemma)]), re.I)
-                for lemmas in VERB_CLASSES.values()]
+        return _verb_patterns()
 
     def transform(self, texts: Sequence[str]):
         if not hasattr(self, "names_"):
             self.fit(texts)
-        patterns = self._patterns()
-        rows = []
-        for text in texts:
-            quoted = sum(len(m.group()) for m in _QUOTE.finditer(text))
-            rows.append([quoted / max(len(text), 1), float(text.lstrip().startswith('"')),
-                         *(len(p.findall(text)) for p in patterns), len(_ACCORDING.findall(text)),
-                         len(_WE.findall(text)), len(_MODAL.findall(text))])
-        return sparse.csr_matrix(np.log1p(np.asarray(rows, dtype=float)))
+        texts = list(texts)
+        if any(_SEPARATOR in text for text in texts):
+            return sparse.csr_matrix(np.log1p(np.asarray([self._row(text) for text in texts], dtype=float)))
+        return sparse.csr_matrix(np.log1p(_batch_rows(texts, self._patterns())))
+
+    def _row(self, text: str) -> list:
+        """One sentence's markers, counted on it alone."""
+        quoted = sum(len(m.group()) for m in _QUOTE.finditer(text))
+        return [quoted / max(len(text), 1), float(text.lstrip().startswith('"')),
+                *(len(p.findall(text)) for p in self._patterns()), len(_ACCORDING.findall(text)),
+                len(_WE.findall(text)), len(_MODAL.findall(text))]
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"attribution_{name}" for name in self.names_], dtype=object)
+
+
+_SEPARATOR = "\x00"
+_QUOTE_IN_BATCH = re.compile(r'"[^"\x00]*"?')  # _QUOTE, stopped by the separator as by the end of a text
+_VERB_PATTERNS: list[re.Pattern[str]] = []
+
+
+def _verb_patterns() -> list[re.Pattern[str]]:
+    """The reporting-verb patterns by class, compiled once."""
+    if not _VERB_PATTERNS:
+        _VERB_PATTERNS.extend(re.compile(forms_pattern([f for lemma in lemmas for f in inflect(lemma)]), re.I)
+                              for lemmas in VERB_CLASSES.values())
+    return _VERB_PATTERNS
+
+
+def _batch_rows(texts: list[str], verbs: Sequence[re.Pattern[str]]) -> np.ndarray:
+    """:meth:`Attribution._row` of every text, each pattern scanning the batch once: the texts
+    are joined by NUL, which no pattern matches (no marker spans two texts) and which, being
+    no word character, bounds a word as the start or end of a text does. (A batch whose texts
+    hold a NUL is counted text by text.)"""
+    rows = np.zeros((len(texts), 2 + len(verbs) + 3), dtype=float)
+    if not texts:
+        return rows
+    joined = _SEPARATOR.join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+
+    def owner(positions: list[int]) -> np.ndarray:
+        return np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+
+    found = [(m.start(), m.end() - m.start()) for m in _QUOTE_IN_BATCH.finditer(joined)]
+    quoted = np.zeros(len(texts), dtype=np.int64)
+    if found:
+        where, size = zip(*found)
+        np.add.at(quoted, owner(list(where)), np.asarray(size, dtype=np.int64))
+    rows[:, 0] = [q / max(n, 1) for q, n in zip(quoted.tolist(), lengths.tolist())]
+    rows[:, 1] = [float(text.lstrip().startswith('"')) for text in texts]
+    patterns = [*verbs, _ACCORDING, _WE, _MODAL]
+    folded = _folded(patterns)
+    if folded is None:  # patterns that lower-cased text cannot stand in for: case-insensitive scans
+        lowered, scans, unsafe = texts, patterns, []
+    else:  # lower-cased text, case-sensitive patterns: the same matches, about twice as fast
+        lowered = [text.lower() for text in texts]
+        unsafe = [i for i, (text, low) in enumerate(zip(texts, lowered))
+                  if len(low) != len(text) or _FOLD_UNSAFE.search(text)]
+        for i in unsafe:
+            lowered[i] = ""
+        scans = folded
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lowered), dtype=np.int64, count=len(texts))[:-1] + 1, out=starts[1:])
+    joined = _SEPARATOR.join(lowered)
+    for column, pattern in enumerate(scans, start=2):
+        positions = [m.start() for m in pattern.finditer(joined)]
+        if positions:
+            np.add.at(rows[:, column], owner(positions), 1)
+    for i in unsafe:  # letters that fold to ASCII ones (dotted I, long s, Kelvin sign): counted alone
+        rows[i, 2:] = [len(pattern.findall(texts[i])) for pattern in patterns]
+    return rows
+
+
+# Characters a case-insensitive ASCII pattern matches but str.lower() does not turn into an ASCII letter.
+_FOLD_UNSAFE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _folded(patterns: Sequence[re.Pattern[str]]) -> list[re.Pattern[str]] | None:
+    """Case-sensitive twins of case-insensitive patterns written in lower case (else None)."""
+    if not all(p.flags & re.I and p.pattern == p.pattern.lower() and p.pattern.isascii() for p in patterns):
+        return None
+    key = tuple(p.pattern for p in patterns)
+    if key not in _FOLDED:
+        _FOLDED[key] = [re.compile(p.pattern) for p in patterns]
+    return _FOLDED[key]
+
+
+_FOLDED: dict[tuple, list[re.Pattern[str]]] = {}
 
 
 def expand_lexicon(lexicon: Mapping) -> dict[str, list[str]]:

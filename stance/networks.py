@@ -19,7 +19,7 @@ Each is written as GraphML and GEXF (Gephi, igraph, networkx, visone read them).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -41,20 +41,27 @@ class StatementCounts:
     windows: dict[str, dict[str, dict[str, int]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
 
-    def add(self, actor: str, label: str, window: str | None) -> None:
-        self.overall[actor][label] += 1
+    def add(self, actor: str, label: str, window: str | None, n: int = 1) -> None:
+        self.overall[actor][label] += n
         if window:
-            self.windows[window][actor][label] += 1
+            self.windows[window][actor][label] += n
+
+    def add_tally(self, tally: Mapping[tuple[str, str, str], int], window_unit: str | None) -> "StatementCounts":
+        """Add a :func:`statement_tally` (a labelled batch's), windows by the dates in it."""
+        for (date, actor, label), n in tally.items():
+            self.add(actor, label, period_of(date, window_unit) if window_unit else None, n)
+        return self
+
+
+def statement_tally(records: Iterable) -> Counter:
+    """Statements per (article date, actor, label): what a batch of records adds to the
+    networks, as small as the dates, actors and labels in it (every network is a sum of them)."""
+    return Counter((record.date, actor, record.label) for record in records for actor in record.actors)
 
 
 def count_statements(records: Iterable, window_unit: str | None) -> StatementCounts:
     """Stream prediction records into statement counts (windows by the article's date)."""
-    counts = StatementCounts()
-    for record in records:
-        window = period_of(record.date, window_unit) if window_unit else None
-        for actor in record.actors:
-            counts.add(actor, record.label, window)
-    return counts
+    return StatementCounts().add_tally(statement_tally(records), window_unit)
 
 
 def by_affiliation(counts: Mapping[str, Mapping[str, int]], affiliations: Mapping[str, str]
@@ -129,11 +136,12 @@ def write_graph(graph: nx.Graph, stem: Path, formats: Sequence[str] = FORMATS) -
     return written
 
 
-def write_networks(records: Iterable, out_dir: Path, labels: Sequence[str], plus: str, minus: str,
+def write_networks(records: Iterable | StatementCounts, out_dir: Path, labels: Sequence[str], plus: str, minus: str,
                    affiliations: Mapping[str, str], window_unit: str | None) -> list[Path]:
     """Every network of the module's description into ``out_dir`` (per-window ones under
-    ``networks/<window>/``); returns the files written."""
-    counts = count_statements(records, window_unit)
+    ``networks/<window>/``), from prediction records or statement counts already made with
+    ``window_unit``; returns the files written."""
+    counts = records if isinstance(records, StatementCounts) else count_statements(records, window_unit)
     groups = by_affiliation(counts.overall, affiliations)
     written = write_graph(two_mode(counts.overall, labels, plus, minus, "actor", affiliations),
                           out_dir / "actor_stance", ("gexf",))  # its GraphML: the `network` output

@@ -43,6 +43,17 @@ def schema(labels: Sequence[str], extra_columns: Sequence[str] = ()):
     return pa.schema(fields)
 
 
+def use_system_allocator() -> None:
+    """Arrow's own allocator (mimalloc) keeps the pages of each row group it encodes, and the
+    writing process's peak memory rose by about 20 MiB at each flush; with the system
+    allocator the pages are freed with the rest of the batch's memory. The bytes written
+    do not depend on the allocator."""
+    import pyarrow as pa
+
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def columns(records: Sequence["Prediction"], labels: Sequence[str], extra_columns: Sequence[str] = ()) -> dict:
     """The records as plain column lists in :func:`schema` order (cheap to send between processes)."""
     found: dict[str, list] = {name: [getattr(r, name) for r in records] for name in TEXT_COLUMNS}
@@ -65,6 +76,7 @@ class PartWriter:
     folder stays whole until then)."""
 
     def __init__(self, target: Path, schema_, compression: str = "zstd") -> None:
+        use_system_allocator()
         self.target, self.schema, self.compression = Path(target), schema_, compression
         self.target.parent.mkdir(parents=True, exist_ok=True)
         import tempfile

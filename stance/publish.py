@@ -147,6 +147,9 @@ class Publication:
     evidence: EvidenceSample | None = None
     events_written: bool = False
     context: ArticleContext = ArticleContext()
+    counts: StanceCounts | None = None                  # per-article tallies, with each article's date
+    statements: networks.StatementCounts | None = None  # counted while labelling, by report.network_window
+    table_written: bool = False                         # predictions.csv written while labelling
 
     def records(self) -> Iterator[Prediction]:
         return read_predictions(self.predictions, self.options.labels)
@@ -190,9 +193,10 @@ def write_timeline(pub: Publication) -> list[Path]:
     """Stance over time (``report.timeline.unit``): overall, by outlet and by actor, as CSV
     tables and net-stance charts (PNG and SVG)."""
     options = pub.options
-    found = timeline.timeline_tables(pub.records(), list(options.labels), options.timeline_unit,
-                                     options.outlet_column, options.plus, options.minus, pub.quantifier,
-                                     options.bootstrap, options.min_n, options.min_articles)
+    tabulate = (timeline.timeline_tables if pub.counts is None else timeline.timeline_of_counts)
+    found = tabulate(pub.records() if pub.counts is None else pub.counts, list(options.labels), options.timeline_unit,
+                     options.outlet_column, options.plus, options.minus, pub.quantifier, options.bootstrap,
+                     options.min_n, options.min_articles)
     written = write_tables(pub.out_dir, found.tables)
     unit = options.timeline_unit
     titles = {"over_time": (None, f"Net stance by {unit} - {_caption(pub)}"),
@@ -213,15 +217,17 @@ def write_timeline(pub: Publication) -> list[Path]:
 
 def write_predictions_csv(pub: Publication) -> list[Path]:
     """``predictions.csv``: one row per sentence, for R and pandas."""
-    exports.write_prediction_table(pub.out_dir / "predictions.csv", pub.records(), pub.options.labels,
-                                   pub.context.urls)
+    if not pub.table_written:  # else written while labelling
+        exports.write_prediction_table(pub.out_dir / "predictions.csv", pub.records(), pub.options.labels,
+                                       pub.context.urls)
     return [pub.out_dir / "predictions.csv"]
 
 
 def write_networks(pub: Publication) -> list[Path]:
     """Actor and affiliation networks (two-mode, congruence, conflict; per time window), GraphML and GEXF."""
     options = pub.options
-    return networks.write_networks(pub.records(), pub.out_dir, list(options.labels), options.plus, options.minus,
+    source = pub.records() if pub.statements is None else pub.statements  # counted while labelling, if so
+    return networks.write_networks(source, pub.out_dir, list(options.labels), options.plus, options.minus,
                                    pub.context.affiliations, options.network_window)
 
 
@@ -280,7 +286,8 @@ def _quantification_record(options: ReportOptions, quantifier: Quantifier, confu
 def publish(options: ReportOptions, quantifier: Quantifier, confusion: ConfusionRecord, counts: StanceCounts,
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
             say: Callable[[str], None] = print, warnings: Sequence[str] = (), evidence: EvidenceSample | None = None,
-            events_written: bool = False, context: ArticleContext = ArticleContext()) -> dict[str, pd.DataFrame]:
+            events_written: bool = False, context: ArticleContext = ArticleContext(),
+            statements: networks.StatementCounts | None = None, table_written: bool = False) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
     ``out_dir``; writers that list sentences use what labelling collected (``evidence``,
     ``events_written``) or stream ``predictions`` again."""
@@ -297,7 +304,7 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     in_sample = in_sample_note(options, quantifier, counts)
     notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
-                              out_dir, evidence, events_written, context)
+                              out_dir, evidence, events_written, context, counts, statements, table_written)
     for name, writer in WRITERS.items():
         if name in options.outputs:
             written += writer(publication)

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from .aggregate import StanceCounts, stance_table
+from .aggregate import StanceCounts, group_columns, grouped_table
 from .intervals import Bootstrap
 from .quantify import Quantifier
 
@@ -51,24 +51,27 @@ class Timeline:
 def timeline_tables(records: Iterable, labels: Sequence[str], unit: str, outlet_column: str, plus: str, minus: str,
                     quantifier: Quantifier, bootstrap: Bootstrap, min_n: int, min_articles: int) -> Timeline:
     """Stream prediction records into per-article tallies and tabulate them by period."""
-    counts, periods = StanceCounts(), {}
-    for record in records:
-        counts.add(record)
-        if record.doc_id not in periods:
-            periods[record.doc_id] = period_of(record.date, unit) or ""
+    return timeline_of_counts(StanceCounts().add_all(records), labels, unit, outlet_column, plus, minus, quantifier,
+                              bootstrap, min_n, min_articles)
+
+
+def timeline_of_counts(counts: StanceCounts, labels: Sequence[str], unit: str, outlet_column: str, plus: str,
+                       minus: str, quantifier: Quantifier, bootstrap: Bootstrap, min_n: int,
+                       min_articles: int) -> Timeline:
+    """The timeline from per-article tallies (those labelling kept for the other tables: each
+    article's date is in them), without reading the predictions again."""
+    period_cache: dict[str, str | None] = {}
+
+    def period(value: str) -> str | None:
+        if value not in period_cache:
+            period_cache[value] = period_of(value, unit)
+        return period_cache[value]
+
     options = dict(quantifier=quantifier, bootstrap=bootstrap, min_n=min_n, min_articles=min_articles)
-    sentences = counts.sentence_rows()
-    holders = counts.holder_rows()
-    sentences["period"] = sentences["doc_id"].map(periods).fillna("")
-    holders["period"] = holders["doc_id"].map(periods).fillna("")
-    undated = int(sentences.loc[sentences["period"] == "", "count"].sum()) if len(sentences) else 0
-    sentences, holders = sentences[sentences["period"] != ""], holders[holders["period"] != ""]
-    tables = {
-        "over_time": stance_table(sentences, ["period"], labels, plus, minus, **options),
-        "over_time_by_outlet": stance_table(sentences, ["period", outlet_column], labels, plus, minus, **options),
-        "over_time_by_actor": stance_table(holders, ["period", "actor"], labels, plus, minus, **options),
-    }
-    for name, table in tables.items():
-        tables[name] = table.sort_values(list(table.columns[:table.columns.get_loc("method")]),
-                                         kind="stable").reset_index(drop=True)
-    return Timeline(tables, unit, undated)
+    tables = {}
+    for name, by in (("over_time", ["period"]), ("over_time_by_outlet", ["period", outlet_column]),
+                     ("over_time_by_actor", ["period", "actor"])):
+        keys, groups = counts.groups(by, labels, period)
+        table = grouped_table(keys, groups, by, labels, plus, minus, **options)
+        tables[name] = table.sort_values(group_columns(table), kind="stable").reset_index(drop=True)
+    return Timeline(tables, unit, counts.undated_sentences(period))

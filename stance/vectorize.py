@@ -11,7 +11,13 @@ fitted :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs it, so 
 probabilities and labels do not change. Fitting is left to scikit-learn unchanged.
 
 :func:`accelerated` applies the fast transform to an already fitted pipeline (a model file
-written before this module existed) without changing the file.
+written before this module existed) without changing the file, and lets the vectorizers of
+one feature union that rewrite text with the same preprocessor (name masking, negation
+marking: the shipped model's word and char blocks) share one :class:`SharedText`, so each
+sentence of a batch is rewritten once, not once per vectorizer. The word vectorizer also
+keeps the batch's n-gram tally (:meth:`FastTfidfVectorizer.ngram_tally`): how many word
+n-grams the sentences have and how many of them the vocabulary holds, which the drift meter
+reads instead of analysing every sentence again.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 
 # Token patterns whose tokens hold no space, so a vocabulary term "a b" is the bigram of "a" and "b".
 SPACELESS_TOKENS = (r"(?u)\b\w\w+\b", r"(?u)\b\w[\w'-]*\b")
+CACHES = ("_word_cache", "_token_cache", "_shared_text", "_last_tally")  # never pickled: rebuilt on demand
 MAX_CACHED_WORDS = 50_000  # distinct words whose n-gram rows are kept (about 10 MB); then the cache restarts
 
 
@@ -56,15 +63,29 @@ class FastTfidfVectorizer(TfidfVectorizer):
 
     def counts(self, raw_documents: Iterable) -> sparse.csr_matrix:
         """The raw count matrix ``CountVectorizer.transform`` would return."""
-        preprocess = self.build_preprocessor()
-        docs = [preprocess(self.decode(doc)) for doc in raw_documents]
+        raw = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+        shared = self.__dict__.get("_shared_text")
+        if shared is not None and shared.serves(self):
+            docs = shared.texts(raw)
+        else:
+            preprocess = self.build_preprocessor()
+            docs = [preprocess(self.decode(doc)) for doc in raw]
         if self.analyzer == "char_wb":
             matrix = self._char_wb_counts(docs)
         else:
-            matrix = self._word_counts(docs)
+            matrix = self._word_counts(docs, raw)
         matrix = matrix.astype(self.dtype)
         matrix.sort_indices()
         return matrix
+
+    def ngram_tally(self, raw_documents: list) -> tuple[int, int] | None:
+        """(word n-grams, of them in the vocabulary) over ``raw_documents`` when they are the
+        batch this vectorizer last counted (else None): the n-grams scikit-learn's analyzer
+        would list for the documents, without listing them again."""
+        last = self.__dict__.get("_last_tally")
+        if last is None or last[0] != raw_documents:
+            return None
+        return last[1], last[2]
 
     # --- char_wb: one row of n-gram counts per distinct word --------------------------------
 
@@ -118,7 +139,7 @@ class FastTfidfVectorizer(TfidfVectorizer):
             self.__dict__["_token_cache"] = tables
         return tables
 
-    def _word_counts(self, docs: list[str]) -> sparse.csr_matrix:
+    def _word_counts(self, docs: list[str], raw: list) -> sparse.csr_matrix:
         tables = self._token_tables()
         ids, unknown = tables["ids"], tables["size"] - 1  # a token outside the vocabulary ends no n-gram
         tokenize = self.build_tokenizer()
@@ -131,6 +152,9 @@ class FastTfidfVectorizer(TfidfVectorizer):
             doc_of.extend([row] * len(found))
         token = np.asarray(tokens, dtype=np.int64)
         doc = np.asarray(doc_of, dtype=np.int64)
+        per_doc = np.bincount(doc, minlength=len(docs))  # tokens per document
+        # the analyzer lists max(0, tokens - n + 1) n-grams of each length n per document
+        listed = sum(int(np.maximum(per_doc - n + 1, 0).sum()) for n in range(low, high + 1))
         rows, columns = [], []
         if low <= 1 <= high:
             index = tables["unigram"][token]
@@ -151,6 +175,7 @@ class FastTfidfVectorizer(TfidfVectorizer):
         column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
         matrix = sparse.csr_matrix((np.ones(len(row), dtype=np.int64), (row, column)),
                                    shape=(len(docs), len(self.vocabulary_)))
+        self.__dict__["_last_tally"] = (raw, listed, len(row))
         return self._canonical(matrix)
 
     # --- shared ------------------------------------------------------------------------------
@@ -167,7 +192,7 @@ class FastTfidfVectorizer(TfidfVectorizer):
 
     def __getstate__(self):
         state = super().__getstate__()
-        for cache in ("_word_cache", "_token_cache"):
+        for cache in CACHES:
             state.pop(cache, None)  # rebuilt on demand; keeps the model file what it was
         return state
 
@@ -179,7 +204,41 @@ def accelerated(pipeline: Pipeline) -> Pipeline:
     steps = [step for _, step in pipeline.steps if isinstance(step, FeatureUnion)]
     for union in steps:
         union.transformer_list = [(name, _fast(part)) for name, part in union.transformer_list]
+        shared: dict[tuple, SharedText] = {}
+        for _, part in union.transformer_list:
+            if isinstance(part, FastTfidfVectorizer) and part.preprocessor is not None and part.fast_path():
+                key = SharedText.key_of(part)
+                part.__dict__["_shared_text"] = shared.setdefault(key, SharedText(part))
     return pipeline
+
+
+class SharedText:
+    """The rewritten texts of the last batch, for every vectorizer of a feature union that
+    rewrites with the same preprocessor object and decodes alike. A feature union hands each
+    of its parts the same list of sentences, so the first part rewrites them and the others
+    reuse the result (the list is compared element by element, a pointer check per sentence,
+    so a different batch is never served stale texts)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer):
+        self.key = self.key_of(vectorizer)
+        self.preprocess, self.decode = vectorizer.build_preprocessor(), vectorizer.decode
+        self.raw: list | None = None
+        self.done: list[str] = []
+
+    @staticmethod
+    def key_of(vectorizer: TfidfVectorizer) -> tuple:
+        return (id(vectorizer.preprocessor), vectorizer.input, vectorizer.encoding, vectorizer.decode_error)
+
+    def serves(self, vectorizer: TfidfVectorizer) -> bool:
+        """Whether this vectorizer rewrites texts exactly as this object does."""
+        return self.key_of(vectorizer) == self.key
+
+    def texts(self, raw: list) -> list[str]:
+        """``raw`` decoded and rewritten, computed once per batch."""
+        if self.raw is None or self.raw != raw:
+            self.done = [self.preprocess(self.decode(doc)) for doc in raw]
+            self.raw = list(raw)
+        return self.done
 
 
 def _fast(part):

@@ -74,3 +74,23 @@ def test_wire_copy_is_recognised_exactly_as_by_testing_every_character():
               "ΑΘΗΝΑ ΛΕΕΙ", "МОСКВА заявила", "STRASSE ß", "ÀB cd", "“WE WILL STRIKE,” HE SAID", "½ ² AB c"]
     assert any(_capitals_by_every_character(t) for t in texts) and not all(_capitals_by_every_character(t) for t in texts)
     assert [_mostly_capitals(t) for t in texts] == [_capitals_by_every_character(t) for t in texts]
+
+
+def test_attribution_counted_over_a_batch_equals_counting_each_sentence_alone():
+    """The batch scan (texts joined, lower-cased, case-sensitive patterns) gives every
+    sentence the row it gets counted alone, for real sentences and awkward ones: quotes left
+    open, case folding traps (dotted I, long s, Kelvin sign), a NUL inside a text."""
+    from stance.annotations import load_annotations
+
+    from tests.conftest import settings_for
+
+    real = [row.text for row in load_annotations(settings_for().annotations.path, ("advocate", "caution", "neutral"))]
+    odd = ["", '"', '"quoted and never closed', 'said"', "We URGE restraint", "CALLS ON them to", 'x"y"z"',
+           '  "a" said', "According to officials", "WARNİNG İstanbul we must", "ſaid we ſhould", "DEMAND\u212a",
+           "we\x00must", "they called\nfor calm"]
+    attribution = Attribution().fit([])
+    for texts in (real[:3000] + odd, odd, real[3000:3100]):
+        expected = np.log1p(np.asarray([attribution._row(text) for text in texts], dtype=float))
+        found = attribution.transform(texts).toarray()
+        assert np.array_equal(found, expected)
+    assert attribution.transform(real[:3000]).toarray()[:, 2:].sum() > 1000  # the markers are there

@@ -2,7 +2,8 @@
 
 import networkx as nx
 
-from stance.networks import by_affiliation, count_statements, one_mode, two_mode, write_networks
+from stance.networks import (StatementCounts, by_affiliation, count_statements, one_mode, statement_tally, two_mode,
+                             write_networks)
 
 from conftest import as_predictions
 
@@ -51,3 +52,22 @@ def test_networks_are_written_as_graphml_and_gexf_overall_and_per_window(tmp_pat
     march = nx.read_gexf(tmp_path / "networks" / "2020-03" / "actor_congruence.gexf")
     assert set(march.nodes) == {"Pompeo", "Esper"}
     assert nx.read_graphml(tmp_path / "actor_conflict.graphml").nodes["Pompeo"]["affiliation"] == "US government"
+
+
+def test_networks_from_batch_tallies_are_the_networks_of_the_records_read_again(tmp_path):
+    records = _records() + as_predictions([
+        {"id": "6", "doc_id": "d", "date": "", "label": "advocate", "actors": ["White", "Pompeo"]},
+        {"id": "7", "doc_id": "e", "date": "2020-04-12", "label": "advocate", "actors": ["Milley"]},
+    ], LABELS)
+    counts = StatementCounts()
+    for batch in (records[:2], records[2:5], records[5:]):  # as labelled batches arrive
+        counts.add_tally(statement_tally(batch), "month")
+    again = count_statements(records, "month")
+    assert counts.overall == again.overall and counts.windows == again.windows
+    affiliations = {"Pompeo": "State Department", "Esper": "Pentagon", "Milley": "Pentagon"}
+    streamed = write_networks(counts, tmp_path / "streamed", LABELS, "advocate", "caution", affiliations, "month")
+    reread = write_networks(records, tmp_path / "reread", LABELS, "advocate", "caution", affiliations, "month")
+    assert [p.relative_to(tmp_path / "streamed") for p in streamed] == [p.relative_to(tmp_path / "reread") for p in reread]
+    assert len(streamed) > 10
+    for a, b in zip(streamed, reread):
+        assert a.read_bytes() == b.read_bytes()

@@ -221,3 +221,29 @@ OUTPUT_FILES = {"charts": {"by_outlet.png", "by_actor.png", "by_outlet.svg", "by
                 "timeline": {"over_time.csv", "over_time_by_outlet.csv", "over_time_by_actor.csv", "over_time.png",
                              "over_time_by_actor.svg"},
                 "predictions_csv": {"predictions.csv"}}
+
+
+def test_predict_writes_every_output_while_labelling_and_never_reads_its_predictions_again(
+        seed_run, trained_models, make_cfg, tmp_path, monkeypatch):
+    """The timeline, the networks and predictions.csv come from what labelling kept: with
+    predictions.jsonl unreadable after labelling, `stance predict` writes the same files
+    as `stance report` makes from reading the predictions again."""
+    import stance.publish
+
+    out, _ = seed_run
+    again = tmp_path / "report"
+    report(make_cfg(f"store.dir={trained_models}", "report.method=acc", f"report.predictions={out / 'predictions.jsonl'}"),
+           again)
+
+    def unreadable(*args, **kwargs):
+        raise AssertionError("predictions were read again after labelling")
+
+    monkeypatch.setattr(stance.publish, "read_predictions", unreadable)
+    streamed = tmp_path / "predict"
+    predict(make_cfg(f"store.dir={trained_models}", "report.method=acc"), streamed)
+    compared = ["predictions.csv", "events.csv", "over_time.csv", "over_time_by_outlet.csv",
+                "over_time_by_actor.csv", "actor_stance.gexf", "actor_conflict.graphml", "affiliation_congruence.gexf"]
+    compared += [str(p.relative_to(again)) for p in (again / "networks").rglob("*.graphml")]
+    assert len(compared) > 8
+    for name in compared:
+        assert (streamed / name).read_bytes() == (again / name).read_bytes(), name

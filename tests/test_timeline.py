@@ -1,13 +1,17 @@
 """Stance over time: periods from article dates, tables by period, outlet and actor."""
 
+import itertools
+
 import pandas as pd
 import pytest
 
+from stance.aggregate import StanceCounts, stance_table
 from stance.intervals import Bootstrap
 from stance.quantify import Quantifier
-from stance.timeline import period_of, timeline_tables
+from stance.settings import PROJECT_ROOT
+from stance.timeline import period_of, timeline_of_counts, timeline_tables
 
-from conftest import as_predictions
+from conftest import as_predictions, settings_for
 
 LABELS = ("advocate", "caution", "neutral")
 
@@ -51,3 +55,60 @@ def test_timeline_tables_count_sentences_by_period_outlet_and_actor():
     assert by_actor.loc[("2020-04", "Pompeo"), "caution"] == 1
     assert "one article" in by_actor.loc[("2020-03", "White"), "flag"]
     assert isinstance(found.tables["over_time"], pd.DataFrame)
+
+
+POOL = PROJECT_ROOT.parent / "shared" / "datasets" / "news-pool" / "pool.jsonl"
+
+
+@pytest.fixture(scope="module")
+def labelled_pool():
+    """Real predictions: 160 dated and undated pool articles labelled by the shipped model, in
+    batches of 40 articles tallied apart, as `stance predict` labels them."""
+    from stance import store
+    from stance.aggregate import StanceCounts
+    from stance.cli.common import analyzer
+    from stance.corpus import iter_corpus
+    from stance.predict import Labeller
+
+    if not POOL.is_file():
+        pytest.skip(f"no news pool at {POOL}")
+    pipeline, _ = store.load_version(PROJECT_ROOT / "models")
+    labeller = Labeller(pipeline, analyzer(settings_for()))
+    articles = list(itertools.islice(iter_corpus(POOL), 160))
+    batches = [labeller.predictions(articles[i:i + 40]) for i in range(0, len(articles), 40)]
+    counts = StanceCounts(labeller.labels)
+    for batch in batches:
+        counts.merge(StanceCounts(labeller.labels).add_all(batch))
+    return [r for batch in batches for r in batch], counts
+
+
+def _tables_by_rereading(records, unit):
+    """The timeline as it was made before labelling kept dates: long per-article rows and
+    pandas, from the records read again."""
+    counts, periods = StanceCounts(), {}
+    for record in records:
+        counts.add(record)
+        periods.setdefault(record.doc_id, period_of(record.date, unit) or "")
+    options = dict(quantifier=Quantifier("cc"), bootstrap=Bootstrap(n=200, seed=3), min_n=5, min_articles=3)
+    sentences, holders = counts.sentence_rows(), counts.holder_rows()
+    sentences["period"] = sentences["doc_id"].map(periods).fillna("")
+    holders["period"] = holders["doc_id"].map(periods).fillna("")
+    undated = int(sentences.loc[sentences["period"] == "", "count"].sum())
+    sentences, holders = sentences[sentences["period"] != ""], holders[holders["period"] != ""]
+    tables = {"over_time": stance_table(sentences, ["period"], LABELS, **options),
+              "over_time_by_outlet": stance_table(sentences, ["period", "outlet"], LABELS, **options),
+              "over_time_by_actor": stance_table(holders, ["period", "actor"], LABELS, **options)}
+    return {name: table.sort_values(list(table.columns[:table.columns.get_loc("method")]), kind="stable")
+            .reset_index(drop=True) for name, table in tables.items()}, undated
+
+
+@pytest.mark.parametrize("unit", ["month", "week"])
+def test_the_timeline_from_labelling_tallies_is_the_timeline_of_the_records_read_again(labelled_pool, unit):
+    records, counts = labelled_pool
+    expected, undated = _tables_by_rereading(records, unit)
+    found = timeline_of_counts(counts, LABELS, unit, "outlet", "advocate", "caution", Quantifier("cc"),
+                               Bootstrap(n=200, seed=3), min_n=5, min_articles=3)
+    assert 0 < undated < len(records) and found.undated_sentences == undated
+    assert len(expected["over_time"]) > 10
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(found.tables[name], table, check_exact=True)

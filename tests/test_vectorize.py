@@ -1,3 +1,5 @@
+import copy
+import itertools
 import pickle
 
 import numpy as np
@@ -7,6 +9,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from stance import vectorize
 from stance.annotations import load_annotations
 from stance.features import _tfidf
+from stance.markers import Preprocessor
+from stance.settings import PROJECT_ROOT
 from stance.vectorize import FastTfidfVectorizer, accelerated
 
 from tests.conftest import SEED_ANNOTATIONS, model_spec, settings_for
@@ -104,3 +108,87 @@ def test_an_old_model_file_labels_the_same_after_acceleration(sentences):
     kinds = [type(part) for _, part in fast.named_steps["features"].transformer_list]
     assert kinds.count(FastTfidfVectorizer) == 2
     assert np.array_equal(fast.predict_proba(pool), expected)
+
+
+# --- the shipped model: each sentence rewritten once, drift from the counts -------------------
+
+POOL = PROJECT_ROOT.parent / "shared" / "datasets" / "news-pool" / "pool.jsonl"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The shipped model as stored, and real news sentences it was not trained on (pool
+    articles split by the product's own cleaning and segmentation), in labelling batches."""
+    from stance import store
+    from stance.analysis import build_analyzer
+    from stance.corpus import iter_corpus
+
+    if not POOL.is_file():
+        pytest.skip(f"no news pool at {POOL}")
+    pipeline, _ = store.load_version(PROJECT_ROOT / "models")
+    settings = settings_for()
+    analyse = build_analyzer(settings.clean, settings.segment, None)
+    articles = list(itertools.islice(iter_corpus(POOL), 300, 420))
+    texts = [s.text for article in articles for s in analyse.sentences(article)]
+    return pipeline, [texts[i:i + 600] for i in range(0, len(texts), 600)]
+
+
+def _scikit_learns(pipeline):
+    """A copy of the pipeline whose vectorizers are scikit-learn's own (the path before this module)."""
+    plain = copy.deepcopy(pipeline)
+    for _, part in plain.named_steps["features"].transformer_list:
+        if isinstance(part, TfidfVectorizer):
+            part.__class__ = TfidfVectorizer
+    return plain
+
+
+class _Counting(Preprocessor):
+    calls = 0
+
+    def __call__(self, text: str) -> str:
+        type(self).calls += 1
+        return super().__call__(text)
+
+
+def test_the_shipped_model_rewrites_each_sentence_once_and_labels_as_scikit_learn_does(shipped):
+    from stance.model import predict_proba
+
+    stored, batches = shipped
+    plain = _scikit_learns(stored)
+    fast = copy.deepcopy(stored)
+    union = fast.named_steps["features"]
+    rewriter = _Counting(**vars(union.transformer_list[0][1].preprocessor))
+    for _, part in union.transformer_list:
+        if isinstance(part, TfidfVectorizer):
+            part.preprocessor = rewriter  # one object, as in the model file
+    accelerated(fast)
+    assert sum(len(batch) for batch in batches) > 1500
+    for batch in batches:
+        before = _Counting.calls
+        features = fast[:-1].transform(batch)
+        assert _Counting.calls - before == len(batch)  # word and char blocks share the rewritten text
+        assert _same(features, plain[:-1].transform(batch))
+        labels, proba = predict_proba(fast, batch)
+        expected_labels, expected = predict_proba(plain, batch)
+        assert labels == expected_labels and np.array_equal(proba, expected)
+
+
+def test_drift_takes_unseen_ngrams_from_the_word_counts_with_the_figures_of_reanalysis(shipped):
+    from stance.drift import DriftMeter
+    from stance.model import predict_proba
+
+    stored, batches = shipped
+    fast = accelerated(copy.deepcopy(stored))
+    plain = _scikit_learns(stored)
+    counted, analysed = DriftMeter(fast), DriftMeter(plain)
+    for batch in batches:
+        labels, proba = predict_proba(fast, batch)
+        counted.add_tallied(batch, [dict(zip(fast.classes_, row)) for row in proba], labels)
+        analysed.add_all(batch, proba, labels)
+    assert counted.ngrams == analysed.ngrams and counted.unseen == analysed.unseen
+    assert 0 < counted.unseen < counted.ngrams  # unseen news wording, not training sentences
+    assert counted.figures() == analysed.figures()
+    other = DriftMeter(fast)
+    other.add_tallied(batches[0], [{"neutral": 1.0}] * len(batches[0]), ["neutral"] * len(batches[0]))
+    alone = DriftMeter(plain).add_all(batches[0], np.ones((len(batches[0]), 1)), ["neutral"] * len(batches[0]))
+    assert (other.ngrams, other.unseen) == (alone.ngrams, alone.unseen)  # not the last batch: analysed again

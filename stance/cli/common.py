@@ -49,16 +49,16 @@ def corpus_path(settings: Settings) -> Path:
     return path
 
 
-def article_context(settings: Settings):
+def article_context(settings: Settings, urls: bool = True):
     """Each holder's affiliation (the configured gazetteer) and each article's url (the
-    configured corpus, when it is there) for the report's writers."""
+    configured corpus, when it is there and ``urls``) for the report's writers."""
     from ..publish import ArticleContext
 
     affiliations = {actor.name: actor.affiliation for actor in load_gazetteer(settings.actors.path)
                     if actor.affiliation} if settings.actors.path is not None and settings.actors.path.is_file() else {}
     path = settings.corpus.path
     urls = {doc_id: article.url for doc_id, article in read_metadata(path).items() if article.url} \
-        if path is not None and path.exists() else {}
+        if urls and path is not None and path.exists() else {}
     return ArticleContext(affiliations, urls)
 
 

@@ -27,9 +27,11 @@ from ..corpus import Article, iter_corpus, validate_corpus
 from ..drift import DriftMeter, warnings as drift_warnings
 from ..errors import ConfigError
 from ..evidence import EvidenceSample
-from ..exports import EVENT_COLUMNS
+from ..exports import EVENT_COLUMNS, prediction_header
 from ..files import atomic_file, sha256, write_json
-from ..predict import LabelledBatch, Labeller, Outputs, Prediction, label_batch, label_batches
+from ..networks import StatementCounts
+from ..predict import (LabelledBatch, Labeller, Outputs, Prediction, label_batch, label_batches,
+                       release_freed_memory)
 from ..publish import confusion_of_card, publish, quantifier_for
 from ..settings import Settings
 from .common import analyzer, article_context, say
@@ -58,6 +60,8 @@ class Labelled:
     predictions: Path
     events_written: bool
     drift: DriftMeter
+    statements: StatementCounts | None = None
+    table_written: bool = False
 
 
 def outputs_of(settings: Settings) -> Outputs:
@@ -65,7 +69,9 @@ def outputs_of(settings: Settings) -> Outputs:
     report = settings.report
     evidence = (report.outlet_column, report.sentences_per_cell) if "html" in report.outputs else None
     return Outputs(jsonl="jsonl" in settings.corpus.predictions, parquet="parquet" in settings.corpus.predictions,
-                   events="events" in report.outputs, evidence=evidence, drift=True)
+                   events="events" in report.outputs, evidence=evidence, drift=True,
+                   table=tuple(report.labels) if "predictions_csv" in report.outputs else None,
+                   statements="networks" in report.outputs)
 
 
 def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
@@ -81,6 +87,8 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
     outputs = outputs_of(settings)
     counts, candidates, meter = StanceCounts(labeller.labels), Counter(), DriftMeter(pipeline)
     evidence = EvidenceSample(*outputs.evidence, spill=True) if outputs.evidence else None
+    statements = StatementCounts() if outputs.statements else None
+    window = settings.report.network_window
     from tqdm import tqdm
 
     articles = tqdm(iter_corpus(path), total=n_articles, unit="article", desc="labelling", file=sys.stderr,
@@ -88,9 +96,12 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     predictions = out_dir / ("predictions.jsonl" if outputs.jsonl else "predictions.parquet")
     with ExitStack() as stack:
-        jsonl = events = parts = None
+        jsonl = events = parts = table = None
         if outputs.jsonl:
             jsonl = text_output(stack, out_dir / "predictions.jsonl")
+        if outputs.table is not None:
+            table = text_output(stack, out_dir / "predictions.csv", newline="")
+            csv.writer(table).writerow(prediction_header(outputs.table))
         if outputs.events:
             events = text_output(stack, out_dir / "events.csv", newline="")
             csv.writer(events).writerow(EVENT_COLUMNS)
@@ -102,6 +113,10 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
                     jsonl.write(batch.jsonl)
                 if events is not None:
                     events.write(batch.events)
+                if table is not None:
+                    table.write(batch.table)
+                if statements is not None and batch.statements is not None:
+                    statements.add_tally(batch.statements, window)
                 if parts is not None:
                     if settings.launcher.name == "dask":
                         parts.partition(index)  # a part per partition, as the cluster labelled them
@@ -116,7 +131,8 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
             articles.close()
         if parts is not None:
             parts.commit()
-    return Labelled(counts, candidates, evidence, n_articles, predictions, outputs.events, meter)
+    return Labelled(counts, candidates, evidence, n_articles, predictions, outputs.events, meter, statements,
+                    outputs.table is not None)
 
 
 def text_output(stack: ExitStack, path: Path, newline: str | None = None):
@@ -163,6 +179,9 @@ def join_batches(batches: list[LabelledBatch], labels: list[str]) -> LabelledBat
         candidates.update(batch.candidates)
         joined.jsonl += batch.jsonl
         joined.events += batch.events
+        joined.table += batch.table
+        if batch.statements is not None:
+            joined.statements = batch.statements if joined.statements is None else joined.statements + batch.statements
         if batch.columns is not None:
             joined.columns = batch.columns if joined.columns is None else \
                 {name: joined.columns[name] + values for name, values in batch.columns.items()}
@@ -230,9 +249,12 @@ def write_candidates(out_dir: Path, candidates: Counter) -> None:
 def predict(settings: Settings, out_dir: Path, version: str | None = None) -> dict:
     """Label every sentence of a corpus and write predictions and stance tables."""
     pipeline, card = store.load_version(settings.store.dir, version or settings.store.version)
+    release_freed_memory()  # loading the model file freed about 70 MiB of buffers
     confusion = confusion_of_card(settings.store.dir, card)
     quantifier = quantifier_for(settings.report, confusion)  # a bad report setting stops here, before any output
-    context = article_context(settings)  # affiliations and urls for events.csv and the report
+    # affiliations for the report; urls are taken from the articles as they are labelled (events.csv,
+    # predictions.csv), not read for every article of the corpus beforehand
+    context = article_context(settings, urls=False)
     labelled = label_corpus(settings, pipeline, card, out_dir, context.affiliations)
     counts = labelled.counts
     n_sentences = counts.n_sentences
@@ -257,7 +279,8 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
                          [("model", card.version), ("corpus", str(settings.corpus.path))], say,
                          [f"Warning: {line}; check the labels on a sample of this corpus (stance sample, then stance "
                           "evaluate)." for line in cautions], evidence=labelled.evidence,
-                         events_written=labelled.events_written, context=context)
+                         events_written=labelled.events_written, context=context, statements=labelled.statements,
+                         table_written=labelled.table_written)
     finally:
         if labelled.evidence is not None:
             labelled.evidence.close()
