@@ -431,11 +431,16 @@ ROUND3_ACTORS = """\
 """
 
 
+def _finder_with(tmp_path_factory, gazetteer: str):
+    """A holder finder over a gazetteer written for the test."""
+    path = tmp_path_factory.mktemp("actors") / "actors.yaml"
+    path.write_text(gazetteer, encoding="utf-8")
+    return make_finder(settings_for(f"actors.path={path}").actors)
+
+
 @pytest.fixture(scope="module")
 def round3(tmp_path_factory):
-    path = tmp_path_factory.mktemp("actors3") / "actors.yaml"
-    path.write_text(ROUND3_ACTORS, encoding="utf-8")
-    return make_finder(settings_for(f"actors.path={path}").actors)
+    return _finder_with(tmp_path_factory, ROUND3_ACTORS)
 
 
 def test_he_said_means_the_one_who_spoke_before_not_whom_he_spoke_about(round3):
@@ -486,9 +491,7 @@ UNNAMED_ACTORS = """\
 
 @pytest.fixture(scope="module")
 def unnamed(tmp_path_factory):
-    path = tmp_path_factory.mktemp("actors_unnamed") / "actors.yaml"
-    path.write_text(UNNAMED_ACTORS, encoding="utf-8")
-    return make_finder(settings_for(f"actors.path={path}").actors)
+    return _finder_with(tmp_path_factory, UNNAMED_ACTORS)
 
 
 def test_an_unnamed_source_named_by_its_side_is_that_sides_officials(unnamed):
