@@ -51,14 +51,17 @@ class DriftMeter:
         self.neutral_count = 0
 
     def add(self, text: str, proba: Mapping[str, float] | Sequence[float], label: str) -> None:
-        self.n += 1
-        values = proba.values() if isinstance(proba, Mapping) else proba
-        self.top += max(values) if len(values) else 0.0
-        self.neutral_count += label == self.neutral
+        self._add_prediction(proba, label)
         if self._analyze is not None:
             grams = self._analyze(text)
             self.ngrams += len(grams)
             self.unseen += sum(1 for gram in grams if gram not in self._vocabulary)
+
+    def _add_prediction(self, proba: Mapping[str, float] | Sequence[float], label: str) -> None:
+        self.n += 1
+        values = proba.values() if isinstance(proba, Mapping) else proba
+        self.top += max(values) if len(values) else 0.0
+        self.neutral_count += label == self.neutral
 
     def add_tallied(self, texts: Sequence[str], proba: Sequence[Mapping[str, float]], labels: Sequence[str]) -> None:
         """Add a batch the pipeline has just labelled: its word n-grams are taken from the tally
@@ -70,12 +73,8 @@ class DriftMeter:
             for text, row, label in zip(texts, proba, labels):
                 self.add(text, row, label)
             return
-        analyze, self._analyze = self._analyze, None
-        try:
-            for text, row, label in zip(texts, proba, labels):
-                self.add(text, row, label)
-        finally:
-            self._analyze = analyze
+        for row, label in zip(proba, labels):
+            self._add_prediction(row, label)
         self.ngrams += tally[0]
         self.unseen += tally[0] - tally[1]
 
