@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from .markers import Attribution, Preprocessor, expand_lexicon
+from .markers import Attribution, Preprocessor, count_matches, expand_lexicon
 from .vectorize import FastTfidfVectorizer
 
 
@@ -37,7 +37,7 @@ class CueLexicon(BaseEstimator, TransformerMixin):
     def transform(self, texts):
         if not hasattr(self, "_patterns"):
             self.fit(texts)
-        counts = cue_counts(list(texts), self._patterns, self._folded)
+        counts = count_matches(list(texts), self._patterns, self._folded)
         return sparse.csr_matrix(np.log1p(counts))
 
     def __getstate__(self):
@@ -55,41 +55,12 @@ class CueLexicon(BaseEstimator, TransformerMixin):
         return np.array([f"cue_{c}" for c in self.categories_], dtype=object)
 
 
-# Characters that a case-insensitive pattern of ASCII letters matches but str.lower() does not
-# turn into that letter (dotted and dotless i, long s, Kelvin sign): texts holding one are
-# matched the slow way, so folding never changes a count.
-_FOLD_UNSAFE = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
 def _folded(lexicon: Sequence[Sequence[str]]) -> list[re.Pattern] | None:
     """Case-sensitive patterns of the lower-cased cues, to match lower-cased text: the same
     matches as the case-insensitive patterns (for cues in ASCII without line breaks; else None)."""
     if not all(word.isascii() and "\n" not in word for words in lexicon for word in words):
         return None
     return [re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\b") for words in lexicon]
-
-
-def cue_counts(texts: list[str], patterns: Sequence[re.Pattern], folded: Sequence[re.Pattern] | None) -> np.ndarray:
-    """Matches of each pattern in each text, ``[texts, patterns]``. With ``folded`` patterns the
-    texts are lower-cased once, joined by line breaks (no cue spans one, and a break is a word
-    boundary like the start or end of a text) and each pattern scans the batch once."""
-    counts = np.zeros((len(texts), len(patterns)), dtype=float)
-    if folded is None:
-        slow = range(len(texts))
-    else:
-        slow = [i for i, text in enumerate(texts) if _FOLD_UNSAFE.search(text)]
-        lowered = [text.lower() for text in texts]
-        for i in slow:
-            lowered[i] = ""
-        joined = "\n".join(lowered)
-        starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
-        for column, pattern in enumerate(folded):
-            found = [m.start() for m in pattern.finditer(joined)]
-            if found:
-                np.add.at(counts[:, column], np.searchsorted(starts, found, side="right") - 1, 1)
-    for i in slow:
-        counts[i] = [len(p.findall(texts[i])) for p in patterns]
-    return counts
 
 
 def _tfidf(spec: Mapping, analyzer: str, preprocessor: Preprocessor | None = None) -> TfidfVectorizer:

@@ -176,26 +176,36 @@ def _batch_rows(texts: list[str], verbs: Sequence[re.Pattern[str]]) -> np.ndarra
     rows[:, 0] = [q / max(n, 1) for q, n in zip(quoted.tolist(), lengths.tolist())]
     rows[:, 1] = [float(text.lstrip().startswith('"')) for text in texts]
     patterns = [*verbs, _ACCORDING, _WE, _MODAL]
-    folded = _folded(patterns)
-    if folded is None:  # patterns that lower-cased text cannot stand in for: case-insensitive scans
-        lowered, scans, unsafe = texts, patterns, []
-    else:  # lower-cased text, case-sensitive patterns: the same matches, about twice as fast
-        lowered = [text.lower() for text in texts]
-        unsafe = [i for i, (text, low) in enumerate(zip(texts, lowered))
-                  if len(low) != len(text) or _FOLD_UNSAFE.search(text)]
-        for i in unsafe:
-            lowered[i] = ""
-        scans = folded
-    starts = np.zeros(len(texts), dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, lowered), dtype=np.int64, count=len(texts))[:-1] + 1, out=starts[1:])
-    joined = _SEPARATOR.join(lowered)
-    for column, pattern in enumerate(scans, start=2):
-        positions = [m.start() for m in pattern.finditer(joined)]
-        if positions:
-            np.add.at(rows[:, column], owner(positions), 1)
-    for i in unsafe:  # letters that fold to ASCII ones (dotted I, long s, Kelvin sign): counted alone
-        rows[i, 2:] = [len(pattern.findall(texts[i])) for pattern in patterns]
+    rows[:, 2:] = count_matches(texts, patterns, _folded(patterns))
     return rows
+
+
+def count_matches(texts: list[str], patterns: Sequence[re.Pattern], folded: Sequence[re.Pattern] | None) -> np.ndarray:
+    """Matches of each case-insensitive pattern in each text, ``[texts, patterns]``. With
+    ``folded`` (case-sensitive twins written in lower case) the texts are lower-cased once,
+    joined by NUL (no pattern matches it, and as no word character it bounds a word as the start
+    or end of a text does) and each pattern scans the batch once; texts whose lower-casing could
+    change a match (letters folding to ASCII ones, a changed length) are counted alone."""
+    counts = np.zeros((len(texts), len(patterns)), dtype=float)
+    if folded is None:
+        slow = list(range(len(texts)))
+    else:
+        lowered = [text.lower() for text in texts]
+        slow = [i for i, (text, low) in enumerate(zip(texts, lowered))
+                if len(low) != len(text) or _FOLD_UNSAFE.search(text)]
+        for i in slow:
+            lowered[i] = ""
+        starts = np.zeros(len(texts), dtype=np.int64)
+        if texts:
+            np.cumsum(np.fromiter(map(len, lowered), dtype=np.int64, count=len(texts))[:-1] + 1, out=starts[1:])
+        joined = _SEPARATOR.join(lowered)
+        for column, pattern in enumerate(folded):
+            positions = [m.start() for m in pattern.finditer(joined)]
+            if positions:
+                np.add.at(counts[:, column], np.searchsorted(starts, positions, side="right") - 1, 1)
+    for i in slow:
+        counts[i] = [len(pattern.findall(texts[i])) for pattern in patterns]
+    return counts
 
 
 # Characters a case-insensitive ASCII pattern matches but str.lower() does not turn into an ASCII letter.
