@@ -19,14 +19,6 @@ from typing import Iterable, Sequence
 from .gazetteer import Actor, fold_accents
 from .verbs import inflect, trie_pattern
 
-# Reporting verbs that can stand before their subject: '"...," said Michael Knights'.
-INVERTING = frozenset({"say", "add", "write", "note", "explain", "insist", "declare", "continue", "conclude",
-                       "reply", "respond", "answer", "ask", "warn", "tell", "recall", "argue", "stress", "tweet"})
-# Verbs of saying and telling: their source relays the clause they introduce.
-SPEECH = frozenset({"say", "tell", "add", "write", "note", "explain", "report", "state", "tweet", "post", "confirm",
-                    "announce", "claim", "insist", "declare", "reply", "respond", "answer", "recall", "reiterate",
-                    "stress", "comment", "remark", "observe", "point out", "mention", "according to", "tell reporters",
-                    "indicate", "acknowledge", "allege", "assert", "inform", "testify", "describe", "quote"})
 _DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our", "my", "your", "this", "that",
                           "these", "those", "any", "no", "such", "every", "each", "another", "whose"})
 _PRONOUNS = {"he": "male", "she": "female", "they": "plural", "it": "organization"}
@@ -62,10 +54,8 @@ class Cue:
     end: int
     lemma: str
     form: str
-
-    @property
-    def speech(self) -> bool:
-        return self.lemma in SPEECH
+    speech: bool = False   # a verb of saying (``actors.speech_verbs``): its source relays a clause
+    inverts: bool = False  # may stand before its subject (``actors.inverted_verbs``): '"...," said X'
 
     @property
     def participle(self) -> bool:
@@ -166,8 +156,11 @@ def make_view(text: str, open_at_start: bool = False) -> View:
 class Patterns:
     """Mention and cue finders for one gazetteer and one cue list."""
 
-    def __init__(self, actors: Sequence[Actor], reporting_verbs: Iterable[str], phrases: Iterable[str]):
+    def __init__(self, actors: Sequence[Actor], reporting_verbs: Iterable[str], phrases: Iterable[str],
+                 speech_verbs: Iterable[str] = (), inverted_verbs: Iterable[str] = ()):
         self.actors = list(actors)
+        self.speech = frozenset(" ".join(v.lower().split()) for v in speech_verbs)
+        self.inverting = frozenset(" ".join(v.lower().split()) for v in inverted_verbs)
         self.by_alias: dict[str, Actor] = {}
         self.by_alias_caseless: dict[str, Actor] = {}
         ambiguous: set[str] = set()
@@ -201,6 +194,11 @@ class Patterns:
             if key:
                 self.lemma_of.setdefault(key, key)
         self.cue_re = re.compile(r"\b(" + trie_pattern(self.lemma_of) + r")\b") if self.lemma_of else None
+        phrase_keys = {" ".join(p.lower().split()) for p in phrases}
+        # finite forms of the verbs of saying ("said", "says", "told"): what a source does when it speaks
+        self.speech_forms = tuple(sorted(form for form, lemma in self.lemma_of.items()
+                                         if lemma in self.speech and form not in phrase_keys
+                                         and not form.endswith("ing")))
         self.by_side, self.unnamed_re = _unnamed_sources(self.actors)
 
     def mentions(self, view: View) -> list[Mention]:
@@ -283,7 +281,7 @@ class Patterns:
                 continue  # a noun that is itself the subject: "the ISIS claims do not make clear"
             if view.title_case and form == lemma and lemma in _ALSO_NOUNS and _NOUN_OBJECT.match(view.low, end):
                 continue  # a headline's noun: "DoD Order to Plan for Escalation" (its verb would be "Orders")
-            found.append(Cue(start, end, lemma, form))
+            found.append(Cue(start, end, lemma, form, lemma in self.speech, lemma in self.inverting))
         return found
 
 

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .holder_patterns import INVERTING, Cue, Mention, View
+from .holder_patterns import Cue, Mention, View
 
 # A preposition right before a mention makes it an object ("against Iran"), not a holder.
 OBJECT_PREPOSITIONS = frozenset({
@@ -209,7 +209,7 @@ def _subject_gap_ok(view: View, mentions: Sequence[Mention], mention: Mention, c
 def _inverted(view: View, mention: Mention, cue: Cue, mentions: Sequence[Mention]) -> bool:
     """'"...," said Michael Knights': a speech verb at a clause's start, then its speaker
     (titles and honorifics may stand between: "said Navy Capt. H.B. Le", "said the spokesman, X")."""
-    if cue.lemma not in INVERTING or cue.participle or not _CLAUSE_START.search(view.low[: cue.start]):
+    if not cue.inverts or cue.participle or not _CLAUSE_START.search(view.low[: cue.start]):
         return False
     if not re.search(r"\w", view.low[: cue.start]):
         return False  # "Asked when Bush would decide, Hadley said": nothing said before it, so no inversion

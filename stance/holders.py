@@ -34,17 +34,22 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from .gazetteer import Actor, load_gazetteer
 from .holder_patterns import Cue, Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
+from .verbs import trie_pattern
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
     from .settings import ActorSettings
 
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?(?:\s(?:al-|bin\s|de\s|van\s)?[A-Z][a-z]+(?:[-'][A-Za-z]+)?){1,3}"
-_CANDIDATE_SPEECH = r"(?:said|says|told|wrote|noted|notes|stressed|warned|argued|tweeted|added)"
-_CANDIDATES = (
-    re.compile(rf"\b{_CANDIDATE_SPEECH},?\s+(?P<name>{_NAME})"),
-    re.compile(rf"(?P<name>{_NAME}),?\s+(?:[^,.;]{{0,80}},\s+)?{_CANDIDATE_SPEECH}\b"),
-    re.compile(rf"\baccording to (?P<name>{_NAME})"),
-)
+
+
+def _candidate_patterns(speech: str) -> tuple[re.Pattern, ...]:
+    """Where an unknown capitalised name speaks: after or before a form of a verb of saying
+    (``speech``, one alternation), or after "according to"."""
+    return (re.compile(rf"\b{speech},?\s+(?P<name>{_NAME})"),
+            re.compile(rf"(?P<name>{_NAME}),?\s+(?:[^,.;]{{0,80}},\s+)?{speech}\b"),
+            re.compile(rf"\baccording to (?P<name>{_NAME})"))
+
+
 _GENERIC_OWNERS = frozenset({"", "country", "nation", "group", "government", "city", "state", "party", "army",
                              "military", "organization", "organisation", "movement", "militia"})
 
@@ -88,9 +93,6 @@ def _through_person(view: View, mention: Mention) -> bool:
 
 _GENERIC_REFERENCE = re.compile(r"\b(?:(?:the|that|this)\s+(?:(?:senior|same|joint)\s+)?|one\s+of\s+the\s+)"
                                 r"(?P<noun>officials?|statement|communique)\b")
-_SPEAKS_NEXT = re.compile(r"(?:\s+(?:also|further|later|then))?\s+(?:said|says|added|stated|states|noted|read|reads|"
-                          r"warned|told|continued|called|urged|accused|demanded)\b")
-_SAID_BEFORE = re.compile(r"\b(?:said|says|added|stated|noted|warned)\s+$")
 _RECENT_SENTENCES = 8  # how far back a pronoun or title looks for its antecedent
 GROUP = "they (the previous sentence's holders)"  # a plural pronoun standing for several holders
 _GROUP_ACTOR = Actor(GROUP, "organization", ())
@@ -123,6 +125,8 @@ class Cues:
     resolve_titles: bool = True
     report_candidates: bool = True
     quote_limit: int = 6
+    speech_verbs: tuple[str, ...] = ()    # the verbs of saying among them (conduits, "the statement said")
+    inverted_verbs: tuple[str, ...] = ()  # those that may stand before their subject ('"...," said X')
 
 
 @dataclass
@@ -195,7 +199,12 @@ class HolderFinder:
         self.actors = list(actors)
         self.by_name = {actor.name: actor for actor in self.actors}
         self.cues = cues
-        self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases)
+        self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases, cues.speech_verbs,
+                                 cues.inverted_verbs)
+        said = trie_pattern(self.patterns.speech_forms)  # one source of verbs: the configured verbs of saying
+        self.speaks_next = re.compile(rf"(?:\s+(?:also|further|later|then))?\s+(?:{said})\b")
+        self.said_before = re.compile(rf"\b(?:{said})\s+$")
+        self.candidate_patterns = _candidate_patterns(f"(?:{said})")
         self.memory = ArticleMemory()
 
     def new_article(self) -> None:
@@ -251,7 +260,7 @@ class HolderFinder:
             start, end = match.span("noun")
             if view.in_quote(start) or any(m.start < end and start < m.end for m in taken):
                 continue
-            if not (_SPEAKS_NEXT.match(view.low, end) or _SAID_BEFORE.search(view.low, 0, match.start())):
+            if not (self.speaks_next.match(view.low, end) or self.said_before.search(view.low, 0, match.start())):
                 continue  # only as the one who speaks: "the statement said", "said the official"
             if match.group("noun").startswith("official"):
                 actor = self.memory.nearest(lambda a: a.name.endswith("officials (unnamed)"))
@@ -394,7 +403,7 @@ class HolderFinder:
         covered = [(m.start, m.end) for m in mentions]
         candidates: list[str] = []
         text = view.text
-        for pattern in _CANDIDATES:
+        for pattern in self.candidate_patterns:
             for match in pattern.finditer(text):
                 start, end = match.span("name")
                 name = match.group("name")
@@ -516,5 +525,6 @@ def make_finder(actors: "ActorSettings") -> HolderFinder:
     if actors.path is None:
         raise ValueError("holder finding needs a gazetteer: actors.path is empty")
     cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
-                actors.resolve_titles, actors.report_candidates, actors.quote_limit)
+                actors.resolve_titles, actors.report_candidates, actors.quote_limit, actors.speech_verbs,
+                actors.inverted_verbs)
     return HolderFinder(load_gazetteer(actors.path), cues)

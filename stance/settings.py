@@ -177,6 +177,9 @@ class ActorSettings:
     resolve_pronouns: bool
     resolve_titles: bool
     report_candidates: bool
+    speech_verbs: tuple[str, ...]      # the verbs of saying among the reporting verbs and phrases
+    inverted_verbs: tuple[str, ...]    # reporting verbs that may stand before their subject
+
 
 
 @dataclass(frozen=True)
@@ -450,6 +453,28 @@ def _label_map(section: Section, key: str) -> dict:
     return dict(value)
 
 
+def _actors(actors: Section) -> ActorSettings:
+    """The holder settings; the verbs of saying and the inverting verbs must be among the
+    reporting verbs (and phrases), so that one list of lemmas stays the source of every cue."""
+    verbs = actors.strings("reporting_verbs", allow_empty=False)
+    phrases = actors.strings("phrases")
+    known = {" ".join(v.lower().split()) for v in (*verbs, *phrases)}
+    subsets = {}
+    for key, allowed in (("speech_verbs", known), ("inverted_verbs", known - {" ".join(p.lower().split())
+                                                                             for p in phrases})):
+        values = actors.strings(key)
+        stray = [v for v in values if " ".join(v.lower().split()) not in allowed]
+        if stray:
+            raise actors.fail(key, f"lemmas from actors.reporting_verbs{'' if key == 'inverted_verbs' else ' or actors.phrases'} "
+                                   f"({stray[0]!r} is not one)")
+        subsets[key] = values
+    return ActorSettings(actors.path("path"), verbs, phrases,
+                         actors.number("window", minimum=1, maximum=200, integer=True),
+                         actors.number("quote_limit", minimum=0, maximum=100, integer=True),
+                         actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
+                         actors.flag("report_candidates"), subsets["speech_verbs"], subsets["inverted_verbs"])
+
+
 def from_config(raw: Mapping, base: Path) -> Settings:
     """Plain, checked settings from the resolved config (a plain dict); relative paths are
     resolved against ``base``, the folder the command was launched from."""
@@ -482,12 +507,7 @@ def from_config(raw: Mapping, base: Path) -> Settings:
         clean=_clean(Section(raw.get("clean"), "clean", base)),
         segment=SegmentSettings(segment.strings("abbreviations"), segment.flag("merge_fragments"),
                                 segment.strings("attribution_verbs")),
-        actors=ActorSettings(actors.path("path"), actors.strings("reporting_verbs", allow_empty=False),
-                             actors.strings("phrases"),
-                             actors.number("window", minimum=1, maximum=200, integer=True),
-                             actors.number("quote_limit", minimum=0, maximum=100, integer=True),
-                             actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
-                             actors.flag("report_candidates")),
+        actors=_actors(actors),
         annotations=AnnotationSettings(annotations.path("path"), labels, annotations.flag("check_actors"),
                                        annotations.paths("actor_files")),
         features=_features(Section(raw.get("features"), "features", base)),

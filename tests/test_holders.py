@@ -514,3 +514,34 @@ def test_the_statement_and_the_official_refer_back_to_who_spoke_last(unnamed, ro
     assert found[1] == ["Westmark officials (unnamed)"]
     # an object, not the one who speaks: no back-reference
     assert holders(round3, "Westmark issued a statement.", "Eastland rejected the statement.")[1] == ["Eastland"]
+
+
+def test_the_verbs_of_saying_come_from_the_configured_list(tmp_path_factory):
+    # "explained" is a verb of saying in conf: "the official explained" speaks for the officials
+    found = holders(_finder_with(tmp_path_factory, UNNAMED_ACTORS),
+                    "A senior Westmark official said the talks had stalled.",
+                    '"Nobody wants to sign first," the official explained.')
+    assert found[1] == ["Westmark officials (unnamed)"]
+    # take "explain" out of the verbs of saying and the same reference no longer speaks
+    path = tmp_path_factory.mktemp("actors") / "actors.yaml"
+    path.write_text(UNNAMED_ACTORS, encoding="utf-8")
+    narrow = make_finder(settings_for(f"actors.path={path}", "actors.speech_verbs=[say]").actors)
+    found = holders(narrow, "A senior Westmark official said the talks had stalled.",
+                    '"Nobody wants to sign first," the official explained.')
+    assert found[1] == []
+    # an inverted verb is one the config lists as such
+    assert holders(narrow, '"We will not sign," said Dana Cole.') == [["Dana Cole"]]
+    inverted = make_finder(settings_for(f"actors.path={path}", "actors.inverted_verbs=[add]").actors)
+    assert holders(inverted, '"We will not sign," said Dana Cole.') == [[]]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("actors.speech_verbs=[say, shout]", r"config: actors\.speech_verbs=.*: expected lemmas from actors\.reporting_verbs "
+                                         r"or actors\.phrases \('shout' is not one\)"),
+    ("actors.inverted_verbs=[according to]", r"config: actors\.inverted_verbs=.*'according to' is not one"),
+])
+def test_the_verbs_of_saying_must_be_reporting_verbs(override, message):
+    from stance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        settings_for(override)
