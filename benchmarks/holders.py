@@ -10,7 +10,11 @@ The pool rows split by crisis tag so rules can be written on one half and checke
 other: DEV is the tags at even positions (0, 2, ...) of the sorted list of the pool's tags,
 CHECK the odd ones; ``--split all`` scores every pool row (and prints DEV and CHECK beside).
 
-    python benchmarks/holders.py [--pool PATH] [--errors N] [--split dev|check|all]
+With ``--model PATH`` the learned holder decision (``actors.holder_model``) decides over the
+rules' candidates; its weights were trained on every pool crisis, so its pool figures are in
+sample (benchmarks/train_holder_model.py prints the cross-crisis ones).
+
+    python benchmarks/holders.py [--pool PATH] [--errors N] [--split dev|check|all] [--model PATH]
 """
 
 from __future__ import annotations
@@ -96,14 +100,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors of each set")
     parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
                         help="pool rows of the DEV crisis tags, the CHECK ones, or all")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="weights of the learned holder decision (default: the rules alone)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    seed = settings("annotations=seed")
+    model = f"actors.holder_model={args.model.resolve()}" if args.model else "actors.holder_model=null"
+    seed = settings("annotations=seed", model)
     report("seed set", seed, seed.annotations.path, args.errors)
     if not args.pool.is_file():
         print(f"pool: {args.pool} not found (team data beside the checkout); skipped")
         return
-    pool_settings = settings(f"corpus.path={args.pool}", f"actors.path={ROOT / 'data/annotations/pool_actors.yaml'}")
+    pool_settings = settings(f"corpus.path={args.pool}", f"actors.path={ROOT / 'data/annotations/pool_actors.yaml'}",
+                             model)
     report(f"pool articles ({args.split})", pool_settings, pool_settings.annotations.path, args.errors,
            args.split, only_pool=True)
     speed(pool_settings, args.pool)

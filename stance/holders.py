@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .gazetteer import Actor, load_gazetteer
+from .holder_model import HolderModel, SentenceTrace, candidate_features, decide, load_model
 from .holder_patterns import Cue, Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
 from .verbs import trie_pattern
@@ -195,8 +196,11 @@ class HolderFinder:
     """Finds holders sentence by sentence through one article (call :meth:`new_article`
     between articles, or use :func:`attribute_article`)."""
 
-    def __init__(self, actors: Sequence[Actor], cues: Cues):
+    def __init__(self, actors: Sequence[Actor], cues: Cues, model: HolderModel | None = None):
         self.actors = list(actors)
+        self.model = model  # the learned decision over the rules' candidates (None: the rules decide)
+        self.kinds = {actor.name: actor.kind for actor in self.actors}
+        self.traces: list[SentenceTrace] | None = None  # filled sentence by sentence while tracing
         self.by_name = {actor.name: actor for actor in self.actors}
         self.cues = cues
         self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases, cues.speech_verbs,
@@ -316,7 +320,7 @@ class HolderFinder:
             actor = fits[0]
         return actor
 
-    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], "Met", bool]:
+    def _holders(self, view: View) -> tuple[list[tuple[str, str]], list[Mention], "Met", list[Cue]]:
         """The sentence's own holders with how each was found, its alias mentions, the actors it
         refers to (names, titles and pronouns resolved) with which of them hold, and whether it
         has a cue."""
@@ -338,7 +342,7 @@ class HolderFinder:
         met = [m for m in resolved if m.actor is not None and m.actor is not _GROUP_ACTOR]
         speaking = [h.mention for h in holds if h.cue is not None and h.cue.speech] + conduits
         return found, mentions, Met(met, {met.index(resolved[i]) for i in holding if resolved[i] in met},
-                                    {i for i, m in enumerate(met) if m in speaking}), bool(cues)
+                                    {i for i, m in enumerate(met) if m in speaking}), cues
 
     def attribute(self, sentence: str, paragraph_start: bool = False) -> Attribution:
         """Holders (canonical names, in order) and candidate speakers of the next sentence
@@ -353,7 +357,12 @@ class HolderFinder:
         memory = self.memory
         stripped = sentence.strip()
         view = make_view(stripped, open_at_start=open_at_start)
-        own, mentions, met, has_cue = self._holders(view)
+        own, mentions, met, cues = self._holders(view)
+        has_cue = bool(cues)
+        before = None
+        if self.traces is not None:  # the article's state where the sentence begins, for the learned decision
+            last = memory.nearest(lambda a: True, reach=3, speakers=True)
+            before = (memory.previous_holders, memory.quote_speaker, last.name if last is not None else "")
         if not own and self.cues.resolve_pronouns:
             own = self._speaker_goes_on(view)
         found = list(own)
@@ -386,6 +395,9 @@ class HolderFinder:
         memory.previous_holders = tuple(n for n, _ in found)
         memory.sentence += 1
         attribution = Attribution(tuple(n for n, _ in found), tuple(candidates), tuple(r for _, r in found))
+        if before is not None:
+            self.traces.append(SentenceTrace(view, tuple(met.mentions), tuple(cues), tuple(found), bool(own), running,
+                                             new_paragraph, *before))
         return _Step(attribution, bool(own), running, waits)
 
     def _speaker_goes_on(self, view: View) -> list[tuple[str, str]]:
@@ -416,7 +428,32 @@ class HolderFinder:
     def attribute_article(self, sentences: Iterable[str],
                           paragraph_starts: Iterable[bool] | None = None) -> list[Attribution]:
         """Holders for each sentence of one article, in order; a quotation whose speaker is
-        named only where it closes gives that speaker to its earlier sentences."""
+        named only where it closes gives that speaker to its earlier sentences. With a learned
+        model, the rules' findings become candidates and the model decides."""
+        if self.model is None:
+            return self._rules_article(sentences, paragraph_starts)
+        results, candidates = self.candidates_article(sentences, paragraph_starts)
+        decided = []
+        for result, rows in zip(results, candidates):
+            keep = decide(self.model, rows)
+            reasons = dict(zip(result.holders, result.reasons))
+            decided.append(replace(result, holders=tuple(keep),
+                                   reasons=tuple(reasons.get(name, "learned") for name in keep)))
+        return decided
+
+    def candidates_article(self, sentences: Iterable[str], paragraph_starts: Iterable[bool] | None = None
+                           ) -> tuple[list[Attribution], list[list[tuple[str, dict[str, float]]]]]:
+        """The rules' attributions of one article and, for each sentence, every candidate holder
+        with its features (what the learned decision scores, and what it is trained on)."""
+        self.traces = []
+        try:
+            results = self._rules_article(sentences, paragraph_starts)
+            traces = self.traces
+        finally:
+            self.traces = None
+        return results, candidate_features(traces, [r.holders for r in results], self.kinds)
+
+    def _rules_article(self, sentences: Iterable[str], paragraph_starts: Iterable[bool] | None) -> list[Attribution]:
         self.new_article()
         texts = [text.strip() for text in sentences]
         starts = list(paragraph_starts) if paragraph_starts is not None else [False] * len(texts)
@@ -527,4 +564,5 @@ def make_finder(actors: "ActorSettings") -> HolderFinder:
     cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
                 actors.resolve_titles, actors.report_candidates, actors.quote_limit, actors.speech_verbs,
                 actors.inverted_verbs)
-    return HolderFinder(load_gazetteer(actors.path), cues)
+    model = load_model(actors.holder_model) if actors.holder_model is not None else None
+    return HolderFinder(load_gazetteer(actors.path), cues, model)

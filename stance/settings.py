@@ -179,6 +179,7 @@ class ActorSettings:
     report_candidates: bool
     speech_verbs: tuple[str, ...]      # the verbs of saying among the reporting verbs and phrases
     inverted_verbs: tuple[str, ...]    # reporting verbs that may stand before their subject
+    holder_model: Path | None          # weights of the learned holder decision; None: the rules decide
 
 
 
@@ -472,7 +473,8 @@ def _actors(actors: Section) -> ActorSettings:
                          actors.number("window", minimum=1, maximum=200, integer=True),
                          actors.number("quote_limit", minimum=0, maximum=100, integer=True),
                          actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
-                         actors.flag("report_candidates"), subsets["speech_verbs"], subsets["inverted_verbs"])
+                         actors.flag("report_candidates"), subsets["speech_verbs"], subsets["inverted_verbs"],
+                         actors.path("holder_model"))
 
 
 def from_config(raw: Mapping, base: Path) -> Settings:
