@@ -218,8 +218,7 @@ def _context(trace: SentenceTrace) -> dict[str, float]:
     return c
 
 
-_SOURCES = ("rule", "mention", "previous", "quote", "next", "last_speaker")
-
+_RECENT = 5  # sentences back an article's holder stays a candidate
 
 def candidate_features(traces: Sequence[SentenceTrace], holders: Sequence[Sequence[str]],
                        kinds: Mapping[str, str]) -> list[list[tuple[str, dict[str, float]]]]:
@@ -228,6 +227,7 @@ def candidate_features(traces: Sequence[SentenceTrace], holders: Sequence[Sequen
     given back to its earlier sentences); ``kinds`` maps actor names to person/organization."""
     out: list[list[tuple[str, dict[str, float]]]] = []
     last_held: dict[str, int] = {}
+    held_count: dict[str, int] = {}
     for i, trace in enumerate(traces):
         rule = {name: reason for name, reason in trace.rule}
         final = list(holders[i])
@@ -237,9 +237,12 @@ def candidate_features(traces: Sequence[SentenceTrace], holders: Sequence[Sequen
         for mention in trace.mentions:
             if mention.actor is not None:
                 by_actor.setdefault(mention.actor.name, []).append(mention)
+        recent = [name for name, at in last_held.items() if i - at <= _RECENT]
+        top = max(held_count, key=held_count.get) if held_count else ""
         names = list(dict.fromkeys([*final, *by_actor, *previous,
                                     *(trace.quote_speaker if trace.running else ()), *following,
-                                    *([trace.last_speaker] if trace.last_speaker else [])]))
+                                    *([trace.last_speaker] if trace.last_speaker else []), *recent,
+                                    *([top] if top else [])]))
         context = _context(trace)
         context[f"c:candidates_{_bucket(len(names), (1, 2, 4))}"] = 1.0
         rows = []
@@ -282,6 +285,10 @@ def candidate_features(traces: Sequence[SentenceTrace], holders: Sequence[Sequen
                 sources["s:next"] = 1.0
             if name == trace.last_speaker:
                 sources["s:last_speaker"] = 1.0
+            if name in recent:
+                sources["s:recent"] = 1.0
+            if name == top:
+                sources["s:article_speaker"] = 1.0  # the one the article quotes most so far
             since = i - last_held[name] if name in last_held else 99
             f[f"k:since_{_bucket(since, (1, 2, 5))}"] = 1.0
             kind = _kind(name, kinds)
@@ -298,6 +305,7 @@ def candidate_features(traces: Sequence[SentenceTrace], holders: Sequence[Sequen
         out.append(rows)
         for name in final:
             last_held[name] = i
+            held_count[name] = held_count.get(name, 0) + 1
     return out
 
 

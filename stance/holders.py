@@ -170,6 +170,16 @@ class ArticleMemory:
             self.antecedents.append((self.sentence, mention.start, mention.actor, i in holders,
                                      is_modifier(view, mention), i in speakers, voiced))
 
+    def last_speaker(self, reach: int = 3) -> str:
+        """The actor who last spoke (the source of a speech cue, conduits too), at most
+        ``reach`` sentences back; "" when none did."""
+        for sentence, _, actor, _, _, speaker, _ in reversed(self.antecedents):
+            if sentence < self.sentence - reach:
+                break
+            if speaker:
+                return actor.name
+        return ""
+
     def nearest(self, fits, reach: int = _RECENT_SENTENCES, modifiers: bool = False,
                 speakers: bool = False, voiced: bool = False) -> Actor | None:
         """The antecedent a back-reference means: in the most recent sentence (at most
@@ -361,8 +371,7 @@ class HolderFinder:
         has_cue = bool(cues)
         before = None
         if self.traces is not None:  # the article's state where the sentence begins, for the learned decision
-            last = memory.nearest(lambda a: True, reach=3, speakers=True)
-            before = (memory.previous_holders, memory.quote_speaker, last.name if last is not None else "")
+            before = (memory.previous_holders, memory.quote_speaker, memory.last_speaker())
         if not own and self.cues.resolve_pronouns:
             own = self._speaker_goes_on(view)
         found = list(own)

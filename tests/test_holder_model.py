@@ -67,6 +67,17 @@ def test_every_actor_the_sentence_could_have_is_a_candidate(actor_file):
     assert [r.holders for r in results] == [r.holders for r in attribute_article(ARTICLE, finder)]
 
 
+def test_the_articles_recent_speakers_are_candidates_where_the_sentence_names_no_one(actor_file):
+    # a first-person passage three sentences after its speaker last held (op-ed, interview)
+    _, candidates = _finder(actor_file).candidates_article([
+        "Tom Baker said the plan was sound.", "Maria Lopez visited the border.", "The convoy left at noon.",
+        "We could pull the information down from the drone."])
+    last = dict(candidates[3])
+    assert set(last) == {"Tom Baker"}
+    assert last["Tom Baker"]["s:recent"] == 1 and last["Tom Baker"]["s:article_speaker"] == 1
+    assert last["Tom Baker"]["c:first_person"] == 1 and last["Tom Baker"]["k:since_5"] == 1
+
+
 def test_a_model_that_trusts_the_rules_gives_their_holders(actor_file, tmp_path):
     rules = [a.holders for a in attribute_article(ARTICLE, _finder(actor_file))]
     path = _write(tmp_path, {"s:rule": 10.0})
@@ -155,6 +166,6 @@ def test_the_shipped_weights_on_the_seed_set_it_never_saw():
     docs = {r.doc_id for r in rows}
     report = evaluate_holders((a for a in iter_corpus(settings.corpus.path) if a.doc_id in docs), analyzer(settings),
                               {r.id: r.actors for r in rows})
-    # measured: P 0.875, R 0.750, F1 0.808 (the rules alone: 0.877, 0.845, 0.861)
-    assert report.scores["precision"] >= 0.87 and report.scores["recall"] >= 0.74 and report.scores["f1"] >= 0.80
+    # measured: P 0.925, R 0.738, F1 0.821 (the rules alone: 0.877, 0.845, 0.861)
+    assert report.scores["precision"] >= 0.92 and report.scores["recall"] >= 0.73 and report.scores["f1"] >= 0.815
     assert load_model(SHIPPED).provenance["cross_crisis_pooled_f1"] >= 0.76
