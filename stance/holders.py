@@ -23,6 +23,8 @@ the article's memory across sentences:
   its earlier sentences; names inside it are not holders.
 
 Capitalised speakers the gazetteer lacks come back as candidates, so a user can add them.
+With a learned model (``actors.holder_model``, :mod:`stance.holder_model`) the rules' findings
+become candidate holders and the model decides which hold.
 """
 
 from __future__ import annotations
