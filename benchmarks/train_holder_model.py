@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     from stance.cli.common import analyzer
     from stance.corpus import iter_corpus
     from stance.holder_eval import split_by_crisis
+    from stance.files import sha256
     from stance.holder_model import save_model
     from stance.holder_training import (candidate_recall, collect, cross_crisis, fit, probabilities, rules_scores,
                                         scores_at)
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     print(_line("pooled (both out of sample)", halves["pooled"]))
     model = fit(pool, args.C, seed=args.seed,
                 provenance={"annotations": "data/annotations/crises.jsonl (pool rows)",
+                            "annotations_sha256": sha256(ROOT / "data/annotations/crises.jsonl"),
                             "gazetteer": "data/annotations/pool_actors.yaml", "corpus": "news-pool/pool.jsonl",
                             "cross_crisis_pooled_f1": round(halves["pooled"]["f1"], 4)})
     print(f"shipped weights: {len(model.weights)} features, threshold {model.threshold:.3f}")

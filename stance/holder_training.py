@@ -10,7 +10,6 @@ folds being groups of crises (so the threshold, too, is chosen on crises the fit
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
@@ -78,7 +77,7 @@ def fit(rows: Sequence[SentenceRows], c: float = 1.0, provenance: Mapping[str, o
     record = {"rows": sum(len(r.candidates) for r in rows), "sentences": len(rows),
               "groups": sorted({r.group for r in rows}), "C": c, "seed": seed,
               "candidate_recall": round(candidate_recall(rows), 4),
-              "trained": _dt.date.today().isoformat(), **dict(provenance or {})}
+              **dict(provenance or {})}
     return HolderModel(weights, intercept, threshold, record)
 
 
