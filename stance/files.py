@@ -72,7 +72,9 @@ def parse_json(raw: str, path: Path, line: int | None, error: type[StanceError])
     try:
         return json.loads(raw)
     except json.JSONDecodeError as err:
-        raise error(f"not valid JSON ({err.msg})", path, line) from None
+        raise error(f"not valid JSON ({err.msg})", path, line if line is not None else err.lineno) from None
+    except ValueError as err:  # e.g. an integer longer than Python converts from text
+        raise error(f"not valid JSON ({str(err).split(';')[0].split(':')[0]})", path, line) from None
     except RecursionError:
         raise error(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", path, line) from None
 

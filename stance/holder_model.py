@@ -19,7 +19,6 @@ in :mod:`stance.holder_training` (scikit-learn), so holder finding itself needs 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .errors import ActorError
-from .files import read_utf8, write_json
+from .files import read_json, write_json
 from .holder_patterns import Cue, Mention, View
 from .holder_position import is_modifier, is_object
 
@@ -73,7 +72,11 @@ class HolderModel:
         return self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
 
     def probability(self, features: Mapping[str, float]) -> float:
-        return 1.0 / (1.0 + math.exp(-self.score(features)))
+        score = self.score(features)  # the logistic function, without overflow at either end
+        if score >= 0:
+            return 1.0 / (1.0 + math.exp(-score))
+        odds = math.exp(score)
+        return odds / (1.0 + odds)
 
     def to_dict(self) -> dict:
         return {"format": FORMAT, "intercept": self.intercept, "threshold": self.threshold,
@@ -89,11 +92,7 @@ def load_model(path: str | Path) -> HolderModel:
     """Read weights written by :func:`save_model`; anything else stops with one line naming
     the file and the problem. Only numbers are read: nothing in the file runs."""
     source = Path(path)
-    text = read_utf8(source, ActorError)
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ActorError(f"holder model: not JSON ({err.msg})", source, err.lineno) from None
+    raw = read_json(source, ActorError)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ActorError(f"holder model: expected a JSON object with \"format\": \"{FORMAT}\"", source)
     weights = raw.get("weights")
@@ -107,7 +106,13 @@ def load_model(path: str | Path) -> HolderModel:
 
 
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number that is a finite float (an integer of 400 digits is not)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 # --- candidates and their features ---

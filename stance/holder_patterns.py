@@ -194,11 +194,6 @@ class Patterns:
             if key:
                 self.lemma_of.setdefault(key, key)
         self.cue_re = re.compile(r"\b(" + trie_pattern(self.lemma_of) + r")\b") if self.lemma_of else None
-        phrase_keys = {" ".join(p.lower().split()) for p in phrases}
-        # finite forms of the verbs of saying ("said", "says", "told"): what a source does when it speaks
-        self.speech_forms = tuple(sorted(form for form, lemma in self.lemma_of.items()
-                                         if lemma in self.speech and form not in phrase_keys
-                                         and not form.endswith("ing")))
         self.by_side, self.unnamed_re = _unnamed_sources(self.actors)
 
     def mentions(self, view: View) -> list[Mention]:

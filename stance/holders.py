@@ -37,7 +37,7 @@ from .gazetteer import Actor, load_gazetteer
 from .holder_model import HolderModel, SentenceTrace, candidate_features, decide, load_model
 from .holder_patterns import Cue, Mention, Patterns, View, make_view, pronoun_fits, quotation_spans
 from .holder_position import is_modifier, is_object, position_holders
-from .verbs import trie_pattern
+from .verbs import finite_forms, trie_pattern
 
 if TYPE_CHECKING:  # settings are handed in; this stage never reads the config itself
     from .settings import ActorSettings
@@ -130,6 +130,7 @@ class Cues:
     quote_limit: int = 6
     speech_verbs: tuple[str, ...] = ()    # the verbs of saying among them (conduits, "the statement said")
     inverted_verbs: tuple[str, ...] = ()  # those that may stand before their subject ('"...," said X')
+    statement_verbs: tuple[str, ...] = ()  # "the statement read", "said the official"; candidate speakers
 
 
 @dataclass
@@ -217,7 +218,8 @@ class HolderFinder:
         self.cues = cues
         self.patterns = Patterns(self.actors, cues.reporting_verbs, cues.phrases, cues.speech_verbs,
                                  cues.inverted_verbs)
-        said = trie_pattern(self.patterns.speech_forms)  # one source of verbs: the configured verbs of saying
+        # the configured verbs of a statement, in the forms a speaking source takes ("said", "reads")
+        said = trie_pattern(f for lemma in cues.statement_verbs for f in finite_forms(lemma))
         self.speaks_next = re.compile(rf"(?:\s+(?:also|further|later|then))?\s+(?:{said})\b")
         self.said_before = re.compile(rf"\b(?:{said})\s+$")
         self.candidate_patterns = _candidate_patterns(f"(?:{said})")
@@ -574,6 +576,6 @@ def make_finder(actors: "ActorSettings") -> HolderFinder:
         raise ValueError("holder finding needs a gazetteer: actors.path is empty")
     cues = Cues(actors.reporting_verbs, actors.phrases, actors.window, actors.resolve_pronouns,
                 actors.resolve_titles, actors.report_candidates, actors.quote_limit, actors.speech_verbs,
-                actors.inverted_verbs)
+                actors.inverted_verbs, actors.statement_verbs)
     model = load_model(actors.holder_model) if actors.holder_model is not None else None
     return HolderFinder(load_gazetteer(actors.path), cues, model)

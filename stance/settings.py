@@ -179,6 +179,7 @@ class ActorSettings:
     report_candidates: bool
     speech_verbs: tuple[str, ...]      # the verbs of saying among the reporting verbs and phrases
     inverted_verbs: tuple[str, ...]    # reporting verbs that may stand before their subject
+    statement_verbs: tuple[str, ...]   # verbs of a statement: "the statement read", candidate speakers
     holder_model: Path | None          # weights of the learned holder decision; None: the rules decide
 
 
@@ -474,7 +475,7 @@ def _actors(actors: Section) -> ActorSettings:
                          actors.number("quote_limit", minimum=0, maximum=100, integer=True),
                          actors.flag("resolve_pronouns"), actors.flag("resolve_titles"),
                          actors.flag("report_candidates"), subsets["speech_verbs"], subsets["inverted_verbs"],
-                         actors.path("holder_model"))
+                         actors.strings("statement_verbs", allow_empty=False), actors.path("holder_model"))
 
 
 def from_config(raw: Mapping, base: Path) -> Settings:

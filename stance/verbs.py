@@ -35,6 +35,19 @@ def _double_final(stem: str) -> bool:
 
 def inflect(lemma: str) -> tuple[str, ...]:
     """All forms of a (possibly multi-word) verb: "call on" -> call on, calls on, called on, calling on."""
+    return tuple(dict.fromkeys(_forms(lemma)))
+
+
+def finite_forms(lemma: str) -> tuple[str, ...]:
+    """The forms a reporting clause uses for a source that speaks: third person and past
+    ("say" -> says, said; "read" -> reads, read), not the base form, which is so often a
+    noun ("report", "state", "post")."""
+    _, third, past, _, _ = _forms(lemma)
+    return tuple(dict.fromkeys((third, past)))
+
+
+def _forms(lemma: str) -> tuple[str, str, str, str, str]:
+    """Base, third person, past, participle and gerund of a (possibly multi-word) verb."""
     head, _, rest = lemma.strip().lower().partition(" ")
     tail = f" {rest}" if rest else ""
     if head.endswith(("s", "x", "z", "ch", "sh", "o")):
@@ -61,8 +74,8 @@ def inflect(lemma: str) -> tuple[str, ...]:
         gerund = head + head[-1] + "ing"
     else:
         gerund = head + "ing"
-    forms = [head, third, past, _IRREGULAR_PARTICIPLE.get(head, past), gerund]
-    return tuple(dict.fromkeys(f + tail for f in forms))
+    forms = (head, third, past, _IRREGULAR_PARTICIPLE.get(head, past), gerund)
+    return tuple(f + tail for f in forms)
 
 
 def all_forms(lemmas: Iterable[str]) -> tuple[str, ...]:
