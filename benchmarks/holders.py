@@ -44,11 +44,11 @@ def report(name: str, settings, annotations: Path, show_errors: int, split: str 
     from stance.annotations import load_annotations
     from stance.cli.common import analyzer
     from stance.corpus import iter_corpus
-    from stance.holder_eval import evaluate_holders, split_by_crisis
+    from stance.holder_eval import evaluate_holders, pool_rows, split_by_crisis
 
     rows = load_annotations(annotations, list(settings.labels))
     if only_pool:
-        rows = [r for r in rows if r.field("crisis") and r.field("crisis") != "seed_iraq_2020"]
+        rows = pool_rows(rows)
     rows = split_by_crisis(rows, split) if only_pool else rows
     docs = {r.doc_id for r in rows}
     result = evaluate_holders((a for a in iter_corpus(settings.corpus.path) if a.doc_id in docs),

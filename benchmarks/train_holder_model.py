@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     from stance.annotations import load_annotations
     from stance.cli.common import analyzer
     from stance.corpus import iter_corpus
-    from stance.holder_eval import split_by_crisis
+    from stance.holder_eval import pool_rows, split_by_crisis
     from stance.files import sha256
     from stance.holder_model import save_model
     from stance.holder_training import (candidate_recall, collect, cross_crisis, fit, probabilities, rules_scores,
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     pool_settings = settings(f"corpus.path={args.pool}", f"actors.path={ROOT / 'data/annotations/pool_actors.yaml'}",
                              "actors.holder_model=null")
     rows = load_annotations(pool_settings.annotations.path, list(pool_settings.labels))
-    rows = [r for r in rows if r.field("crisis") and r.field("crisis") != "seed_iraq_2020"]
+    rows = pool_rows(rows)
     dev_ids = {r.id for r in split_by_crisis(rows, "dev")}
     docs = {r.doc_id for r in rows}
     pool = collect((a for a in iter_corpus(pool_settings.corpus.path) if a.doc_id in docs), analyzer(pool_settings),

@@ -71,6 +71,14 @@ class HolderReport:
 SPLITS = ("dev", "check", "all")
 
 
+SEED_CRISIS = "seed_iraq_2020"  # the seed articles' crisis tag in the cross-crisis store
+
+
+def pool_rows(rows: Sequence) -> list:
+    """The rows of a cross-crisis store that come from the news pool: a crisis tag, not the seed's."""
+    return [r for r in rows if r.field("crisis") and r.field("crisis") != SEED_CRISIS]
+
+
 def split_by_crisis(rows: Sequence, split: str) -> list:
     """The annotated rows of one half of a multi-crisis set, so holder rules can be written on
     one half and checked on the other: "dev" holds the crisis tags at even positions (0, 2, ...)

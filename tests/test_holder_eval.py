@@ -8,7 +8,7 @@ from stance.annotations import Annotation, load_annotations
 from stance.cli.common import analyzer
 from stance.corpus import iter_corpus
 from stance.holder_eval import (CAUSES, evaluate_holders, extra_cause, missed_cause, score_attributions,
-                                split_by_crisis)
+                                pool_rows, split_by_crisis)
 from stance.holders import Attribution, make_finder
 from tests.conftest import PROJECT_ROOT, SEED_ANNOTATIONS, settings_for
 
@@ -105,6 +105,11 @@ def test_the_dev_and_check_halves_split_the_crisis_tags_by_sorted_position():
     assert len(split_by_crisis(rows, "all")) == 6
     with pytest.raises(ValueError):
         split_by_crisis(rows, "test")
+
+
+def test_pool_rows_are_those_with_a_crisis_tag_other_than_the_seeds():
+    rows = [_row("1", "syria"), _row("2", "seed_iraq_2020"), _row("3", "")]
+    assert [r.id for r in pool_rows(rows)] == ["1"]
 
 
 def test_a_report_scores_any_subset_of_its_sentences_again(finder):
