@@ -85,7 +85,9 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
     labeller = Labeller(pipeline, analyzer(settings), training_labels(settings, card),
                         affiliations=dict(affiliations or {}))
     outputs = outputs_of(settings)
-    counts, candidates, meter = StanceCounts(labeller.labels), Counter(), DriftMeter(pipeline)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # finished articles' tallies wait on disk (anonymous files in the run folder): memory stays flat
+    counts, candidates, meter = StanceCounts(labeller.labels, folder=out_dir), Counter(), DriftMeter(pipeline)
     evidence = EvidenceSample(*outputs.evidence, spill=True) if outputs.evidence else None
     statements = StatementCounts() if outputs.statements else None
     window = settings.report.network_window
@@ -93,7 +95,6 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
 
     articles = tqdm(iter_corpus(path), total=n_articles, unit="article", desc="labelling", file=sys.stderr,
                     disable=None if n_articles >= settings.corpus.progress_min_articles else True)
-    out_dir.mkdir(parents=True, exist_ok=True)
     predictions = out_dir / ("predictions.jsonl" if outputs.jsonl else "predictions.parquet")
     with ExitStack() as stack:
         jsonl = events = parts = table = None
@@ -282,6 +283,7 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
                          events_written=labelled.events_written, context=context, statements=labelled.statements,
                          table_written=labelled.table_written)
     finally:
+        counts.close()
         if labelled.evidence is not None:
             labelled.evidence.close()
     write_candidates(out_dir, labelled.candidates)
