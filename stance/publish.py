@@ -235,15 +235,20 @@ def write_html(pub: Publication) -> list[Path]:
     options = pub.options
     shown = {name: set(table[group_columns(table)].head(options.html_rows).itertuples(index=False, name=None))
              for name, table in pub.tables.items()}  # sentences only for the rows the page shows
-    if pub.evidence is not None:  # sampled while labelling
-        evidence = {table: {key: [html_report.Evidence(*item) for item in items] for key, items in cells.items()}
-                    for table, cells in pub.evidence.items(shown).items()}
+    if pub.evidence is not None:  # sampled while labelling; each cell's sentences read as the page reaches it
+        evidence = pub.evidence.cells_of(shown, lambda item: html_report.Evidence(*item))
     else:
         evidence = html_report.collect_evidence(pub.records(), options.outlet_column, options.sentences_per_cell, shown)
     run = [*pub.facts, ("shares", pub.method), ("sentences", str(pub.n_sentences)), ("predictions", str(pub.predictions))]
-    page = html_report.render_report("Stance report", run, pub.notes, pub.tables, TITLES, pub.charts, evidence,
+    parts = html_report.render_parts("Stance report", run, pub.notes, pub.tables, TITLES, pub.charts, evidence,
                                      list(options.labels), options.outlet_column, options.html_rows)
-    return [write_text_atomic(pub.out_dir / "report.html", page)]
+
+    def write(tmp: Path) -> None:  # streamed: the page of a large corpus is tens of MB
+        with tmp.open("w", encoding="utf-8") as handle:
+            for part in parts:
+                handle.write(part)
+
+    return [write_atomic(pub.out_dir / "report.html", write)]
 
 
 def write_events(pub: Publication) -> list[Path]:
