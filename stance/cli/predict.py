@@ -237,6 +237,15 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 # --- the command ----------------------------------------------------------------------------
 
 
+def processes_of(n_jobs: int) -> int:
+    """How many processes ``corpus.n_jobs`` means (joblib's meaning: -1 one per core)."""
+    if n_jobs > 0:
+        return n_jobs
+    import joblib
+
+    return max(1, joblib.cpu_count() + 1 + n_jobs)
+
+
 def write_candidates(out_dir: Path, candidates: Counter) -> None:
     """Speakers the gazetteer lacks, most frequent first."""
     from ..exports import write_candidates as write
@@ -281,7 +290,7 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
                          [f"Warning: {line}; check the labels on a sample of this corpus (stance sample, then stance "
                           "evaluate)." for line in cautions], evidence=labelled.evidence,
                          events_written=labelled.events_written, context=context, statements=labelled.statements,
-                         table_written=labelled.table_written)
+                         table_written=labelled.table_written, processes=processes_of(settings.corpus.n_jobs))
     finally:
         counts.close()
         if labelled.evidence is not None:
