@@ -10,8 +10,8 @@ per article that way, so tables of a huge corpus fit in memory. Shares come from
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
@@ -19,11 +19,13 @@ import pandas as pd
 
 from .intervals import Bootstrap, article_intervals
 from .quantify import COUNT, COUNT_IN, PROBA, PROBA_IN, TALLY_ROWS, Quantifier
+from .spill import Column, Texts
 
 if TYPE_CHECKING:
     from .predict import Prediction
 
 GROUP_COLUMNS = ("doc_id", "outlet", "original_outlet")
+SPILL_ROWS = 1 << 15  # rows kept in memory before settled ones go to disk (with a folder)
 
 
 def table_columns(by: Sequence[str], labels: Sequence[str]) -> list[str]:
@@ -171,52 +173,64 @@ class _Names:
 
 
 class _Rows:
-    """Tallies in compact growing arrays, one row per article (or article x holder): counts
+    """Tallies in compact growing columns, one row per article (or article x holder): counts
     of predicted labels as int32 and probability sums as float64 (``[rows, k]``); the rare
-    rows with in-sample sentences keep their two in-sample rows in a dict."""
+    rows with in-sample sentences keep their two in-sample rows in a dict. With a folder,
+    settled rows move to disk (:mod:`stance.spill`)."""
 
-    def __init__(self, k: int) -> None:
-        self.n = 0
-        self.counts = np.zeros((64, k), dtype=np.int32)
-        self.proba = np.zeros((64, k), dtype=np.float64)
+    def __init__(self, k: int, folder: Path | None = None) -> None:
+        self.counts = Column(np.int32, k, folder)
+        self.proba = Column(np.float64, k, folder)
         self.inside: dict[int, np.ndarray] = {}
+
+    @property
+    def n(self) -> int:
+        return self.counts.n
 
     def new(self, count: int = 1) -> int:
         """Append ``count`` empty rows; returns the first one's index."""
-        first = self.n
-        if first + count > len(self.counts):
-            size = max(2 * len(self.counts), first + count)
-            self.counts = np.concatenate([self.counts, np.zeros((size - len(self.counts), self.counts.shape[1]),
-                                                                dtype=np.int32)])
-            self.proba = np.concatenate([self.proba, np.zeros((size - len(self.proba), self.proba.shape[1]))])
-        self.n += count
-        return first
+        self.proba.new(count)
+        return self.counts.new(count)
 
     def widen(self, k: int) -> None:
-        extra = k - self.counts.shape[1]
-        self.counts = np.pad(self.counts, ((0, 0), (0, extra)))
-        self.proba = np.pad(self.proba, ((0, 0), (0, extra)))
+        extra = k - self.counts.width
+        self.counts.widen(k)
+        self.proba.widen(k)
         for row, inside in self.inside.items():
             self.inside[row] = np.pad(inside, ((0, 0), (0, extra)))
+
+    def spill(self, upto: int) -> None:
+        """Rows before ``upto`` will not change again: to disk."""
+        self.counts.spill(upto)
+        self.proba.spill(upto)
 
     def in_sample(self, row: int) -> np.ndarray:
         found = self.inside.get(row)
         if found is None:
-            found = self.inside[row] = np.zeros((2, self.counts.shape[1]))
+            found = self.inside[row] = np.zeros((2, self.counts.width))
         return found
 
     def add(self, rows: np.ndarray, columns: np.ndarray, proba: np.ndarray) -> None:
         """Add sentences in order: one count at (row, column) and the probabilities ``proba[i]``
         to each ``rows[i]`` (unbuffered, so every sum is accumulated sentence by sentence)."""
-        np.add.at(self.counts, (rows, columns), 1)
-        np.add.at(self.proba, rows, proba)
+        np.add.at(self.counts.tail, (rows - self.counts.start, columns), 1)
+        np.add.at(self.proba.tail, rows - self.proba.start, proba)
+
+    def copy(self, source: "_Rows", first: int, columns: np.ndarray) -> None:
+        """Put ``source``'s rows (an in-memory batch) at rows ``first`` ... of these, its label
+        columns at ``columns``."""
+        at = first - self.counts.start
+        self.counts.tail[at:at + source.n, columns] = source.counts.values()
+        self.proba.tail[at:at + source.n, columns] = source.proba.values()
+        for row, inside in source.inside.items():
+            self.in_sample(first + row)[:, columns] = inside
 
     def tallies(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
         """``[len(rows), 4, len(columns)]`` in TALLY_ROWS order; column -1 is a label never seen (zeros)."""
         out = np.zeros((len(rows), len(TALLY_ROWS), len(columns)))
         known = columns >= 0
-        out[:, COUNT, known] = self.counts[np.ix_(rows, columns[known])]
-        out[:, PROBA, known] = self.proba[np.ix_(rows, columns[known])]
+        out[:, COUNT, known] = self.counts.take(rows)[:, columns[known]]
+        out[:, PROBA, known] = self.proba.take(rows)[:, columns[known]]
         if self.inside:
             for i, row in enumerate(rows.tolist()):
                 inside = self.inside.get(row)
@@ -225,33 +239,44 @@ class _Rows:
                     out[i, PROBA_IN, known] = inside[1, columns[known]]
         return out
 
+    def close(self) -> None:
+        self.counts.close()
+        self.proba.close()
+
 
 class StanceCounts:
     """Per-article tallies of a stream of predictions: predicted-label counts and
     probability sums, each also among in-sample sentences, per article and per article x
-    holder. They live in compact arrays (about 40 bytes per article and per article x
+    holder. They live in compact columns (about 40 bytes per article and per article x
     holder), not per sentence, so a corpus of any size is tabulated from them; the
     bootstrap resamples articles, so the per-article rows are what it needs.
+
+    Given a ``folder`` (the run's output folder), the rows of finished articles, their ids,
+    outlets and dates move to anonymous temporary files there as the stream goes on, so the
+    memory kept does not grow with the number of articles (:mod:`stance.spill`); the files
+    vanish with :meth:`close` or the process.
 
     Records are added in corpus order (:meth:`add`, :meth:`add_all`); tallies computed
     elsewhere (a worker's batch) are appended with :meth:`merge`.
     """
 
-    def __init__(self, labels: Sequence[str] = ()) -> None:
+    def __init__(self, labels: Sequence[str] = (), folder: Path | None = None, spill_rows: int = SPILL_ROWS) -> None:
         self.labels: list[str] = []
         self._column: dict[str, int] = {}
         self._names = _Names()
-        self._doc_ids: list[str] = []
-        self._outlet = array("i")
-        self._original = array("i")
-        self._date = array("i")  # each article's date (a name code), for tables by period
-        self._sentences = _Rows(0)
-        self._holders = _Rows(0)
-        self._holder_article = array("q")
-        self._holder_actor = array("i")
+        self._spill_rows = spill_rows
+        self._doc_ids = Texts(folder)
+        self._outlet = Column(np.int32, folder=folder)
+        self._original = Column(np.int32, folder=folder)
+        self._date = Column(np.int32, folder=folder)  # each article's date (a name code), for tables by period
+        self._sentences = _Rows(0, folder)
+        self._holders = _Rows(0, folder)
+        self._holder_article = Column(np.int64, folder=folder)
+        self._holder_actor = Column(np.int32, folder=folder)
         self._open: tuple | None = None
         self._open_article = -1
         self._open_holders: dict[int, int] = {}
+        self._doc_rank: np.ndarray | None = None
         self.in_training = 0
         for label in labels:
             self._label(label)
@@ -275,9 +300,9 @@ class StanceCounts:
         if key != self._open:
             self._open, self._open_article, self._open_holders = key, self._sentences.new(), {}
             self._doc_ids.append(doc_id)
-            self._outlet.append(self._names(outlet))
-            self._original.append(self._names(original))
-            self._date.append(self._names(date))
+            self._outlet.extend([self._names(outlet)])
+            self._original.extend([self._names(original)])
+            self._date.extend([self._names(date)])
         return self._open_article
 
     def _holder(self, article: int, actor: str) -> int:
@@ -285,8 +310,8 @@ class StanceCounts:
         row = self._open_holders.get(code)
         if row is None:
             row = self._open_holders[code] = self._holders.new()
-            self._holder_article.append(article)
-            self._holder_actor.append(code)
+            self._holder_article.extend([article])
+            self._holder_actor.extend([code])
         return row
 
     def add(self, record: "Prediction") -> None:
@@ -305,6 +330,7 @@ class StanceCounts:
         return self
 
     def _add_chunk(self, records: list["Prediction"]) -> None:
+        self._doc_rank = None
         for record in records:  # every label first, so the columns are known
             self._label(record.label)
             for name in record.proba or ():
@@ -331,6 +357,8 @@ class StanceCounts:
         if holder_rows:
             taken = np.asarray(holder_of, dtype=np.int64)
             self._holders.add(np.asarray(holder_rows, dtype=np.int64), labels[taken], proba[taken])
+        # the open article's rows may still grow; every earlier row is settled
+        self._settle(self._open_article, min(self._open_holders.values(), default=self._holders.n))
 
     @staticmethod
     def _add_in_sample(rows: _Rows, row: int, label: int, proba: np.ndarray) -> None:
@@ -340,42 +368,54 @@ class StanceCounts:
 
     def merge(self, other: "StanceCounts") -> "StanceCounts":
         """Append the tallies of a later part of the corpus (a worker's batch or partition)."""
+        self._doc_rank = None
         columns = np.array([self._label(label) for label in other.labels], dtype=np.int64)
         self.in_training += other.in_training
         self._open = None
         first = self._sentences.new(other._sentences.n)
-        self._copy_rows(other._sentences, self._sentences, first, columns)
-        names = [self._names(name) for name in other._names.names]
-        self._doc_ids.extend(other._doc_ids)
-        self._outlet.extend(names[code] for code in other._outlet)
-        self._original.extend(names[code] for code in other._original)
-        self._date.extend(names[code] for code in other._date)
+        self._sentences.copy(other._sentences, first, columns)
+        names = np.array([self._names(name) for name in other._names.names] or [0], dtype=np.int32)
+        self._doc_ids.extend(other._doc_ids.values())
+        self._outlet.extend(names[other._outlet.values()])
+        self._original.extend(names[other._original.values()])
+        self._date.extend(names[other._date.values()])
         start = self._holders.new(other._holders.n)
-        self._copy_rows(other._holders, self._holders, start, columns)
-        self._holder_article.extend(first + a for a in other._holder_article)
-        self._holder_actor.extend(names[code] for code in other._holder_actor)
+        self._holders.copy(other._holders, start, columns)
+        self._holder_article.extend(first + other._holder_article.values())
+        self._holder_actor.extend(names[other._holder_actor.values()])
+        self._settle(self._sentences.n, self._holders.n)  # whole articles only: every row is settled
         return self
 
-    @staticmethod
-    def _copy_rows(source: _Rows, target: _Rows, first: int, columns: np.ndarray) -> None:
-        target.counts[first:first + source.n, columns] = source.counts[:source.n]
-        target.proba[first:first + source.n, columns] = source.proba[:source.n]
-        for row, inside in source.inside.items():
-            target.in_sample(first + row)[:, columns] = inside
+    def _settle(self, articles: int, holders: int) -> None:
+        """Rows before these will not change: to disk once enough have gathered (with a folder)."""
+        if self._sentences.n - self._sentences.counts.start < self._spill_rows \
+                and self._holders.n - self._holders.counts.start < self._spill_rows:
+            return
+        self._sentences.spill(articles)
+        for column in (self._outlet, self._original, self._date):
+            column.spill(articles)
+        self._doc_ids.spill(articles)
+        self._holders.spill(holders)
+        self._holder_article.spill(holders)
+        self._holder_actor.spill(holders)
+
+    def close(self) -> None:
+        """Remove the files of spilled rows (they go with the process anyway)."""
+        for part in (self._doc_ids, self._outlet, self._original, self._date, self._sentences, self._holders,
+                     self._holder_article, self._holder_actor):
+            part.close()
 
     # --- reading -----------------------------------------------------------------------
 
     @property
     def n_sentences(self) -> int:
-        return int(self._sentences.counts[: self._sentences.n].sum())
+        return sum(int(chunk.sum()) for chunk in self._sentences.counts.chunks())
 
     @property
     def sentences(self) -> dict[tuple, int]:
         """(doc_id, outlet, original_outlet, label) -> sentences with that predicted label."""
-        names = self._names.names
         found = {}
-        for row, counts in enumerate(self._sentences.counts[: self._sentences.n].tolist()):
-            key = (self._doc_ids[row], names[self._outlet[row]], names[self._original[row]])
+        for key, counts in zip(self._article_keys(), self._sentences.counts.values().tolist()):
             found.update({(*key, label): n for label, n in zip(self.labels, counts) if n})
         return found
 
@@ -390,7 +430,8 @@ class StanceCounts:
 
     def _article_keys(self) -> list[tuple]:
         names = self._names.names
-        return [(d, names[o], names[g]) for d, o, g in zip(self._doc_ids, self._outlet, self._original)]
+        return [(d, names[o], names[g]) for d, o, g in
+                zip(self._doc_ids.values(), self._outlet.values().tolist(), self._original.values().tolist())]
 
     def sentence_rows(self) -> pd.DataFrame:
         """The tallies as a long DataFrame: one row per article and label (:func:`article_tallies` reads it)."""
@@ -400,22 +441,37 @@ class StanceCounts:
     def holder_rows(self) -> pd.DataFrame:
         """One row per article, holder and label."""
         articles = self._article_keys()
-        keys = [(*articles[a], self._names.names[h]) for a, h in zip(self._holder_article, self._holder_actor)]
+        keys = [(*articles[a], self._names.names[h])
+                for a, h in zip(self._holder_article.values().tolist(), self._holder_actor.values().tolist())]
         rows = self._long_rows(self._holders, keys)
         return pd.DataFrame(rows, columns=[*GROUP_COLUMNS, "actor", "label", *TALLY_ROWS])
 
     def _periods(self, period_of: Callable[[str], str | None]) -> np.ndarray:
         """Each article's period (a name code; -1 for an article without a usable date)."""
-        by_date: dict[int, int] = {}
-        for code in set(self._date):
+        dates = self._date.values()
+        codes = np.unique(dates)
+        by_date = np.full(len(self._names.names) + 1, -1, dtype=np.int32)
+        for code in codes.tolist():
             period = period_of(self._names.names[code])
             by_date[code] = self._names(period) if period else -1
-        return np.array([by_date[code] for code in self._date], dtype=np.int64)
+        return by_date[dates]
 
     def undated_sentences(self, period_of: Callable[[str], str | None]) -> int:
         """Sentences of articles whose date gives no period (left out of tables by period)."""
         undated = self._periods(period_of) < 0
-        return int(self._sentences.counts[: self._sentences.n][undated].sum()) if undated.any() else 0
+        if not undated.any():
+            return 0
+        total, first = 0, 0
+        for chunk in self._sentences.counts.chunks():
+            total += int(chunk[undated[first:first + len(chunk)]].sum())
+            first += len(chunk)
+        return total
+
+    def _document_ranks(self) -> np.ndarray:
+        """Each article's rank by doc_id (computed once, for every table)."""
+        if self._doc_rank is None:
+            self._doc_rank = self._doc_ids.ranks()
+        return self._doc_rank
 
     def groups(self, by: Sequence[str], labels: Sequence[str],
                period_of: Callable[[str], str | None] | None = None) -> tuple[list, Sequence[np.ndarray]]:
@@ -428,14 +484,14 @@ class StanceCounts:
         n = self._holders.n if holders else self._sentences.n
         if not n:
             return [], []
-        articles = np.asarray(self._holder_article if holders else range(n), dtype=np.int64)
+        articles = self._holder_article.values() if holders else np.arange(n, dtype=np.int64)
         rows = np.arange(n, dtype=np.int64)
         codes = []
         for column in by:
             if column == "actor":
-                codes.append(np.asarray(self._holder_actor, dtype=np.int64))
+                codes.append(self._holder_actor.values())
             elif column in ("outlet", "original_outlet"):
-                per_article = np.asarray(self._outlet if column == "outlet" else self._original, dtype=np.int64)
+                per_article = (self._outlet if column == "outlet" else self._original).values()
                 codes.append(per_article[articles])
             elif column == "period" and period_of is not None:
                 codes.append(self._periods(period_of)[articles])
@@ -447,7 +503,7 @@ class StanceCounts:
             if not len(rows):
                 return [], []
         ranks = self._names.ranks()
-        doc_rank = np.unique(np.array(self._doc_ids, dtype=object), return_inverse=True)[1].astype(np.int64)
+        doc_rank = self._document_ranks()
         sorting = np.lexsort([doc_rank[articles], *(ranks[c] for c in reversed(codes))])
         order = rows[sorting]
         keyed = np.stack([c[sorting] for c in codes], axis=1)

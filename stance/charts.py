@@ -17,10 +17,12 @@ import math
 import warnings
 from typing import Sequence
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PLUS_COLOR, MINUS_COLOR, FLAG_COLOR = "#b2363b", "#2f6aa8", "#8a8a8a"
 OTHER_COLORS = ("#c9c9c9", "#e0d9b8", "#b8d0c2", "#d8c0d8")
@@ -34,8 +36,19 @@ def _plain(text: object) -> str:
 FORMATS = ("png", "svg")
 
 
-def _png(figure: Figure, fmt: str = "png") -> bytes:
+def _figure(*args, **kwargs) -> "Figure":
+    """A matplotlib figure; matplotlib (about 30 MiB) is imported when the first chart is
+    drawn, so labelling a corpus runs without it."""
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    return MatplotlibFigure(*args, **kwargs)
+
+
+def _png(figure: "Figure", fmt: str = "png") -> bytes:
     """The figure as PNG (raster, for the page) or SVG (vector, for print and editing)."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
     with warnings.catch_warnings():  # a name in a script the font lacks is drawn as boxes, not reported per glyph
@@ -57,7 +70,7 @@ def _largest(table: pd.DataFrame, max_rows: int | None) -> tuple[pd.DataFrame, s
 
 
 def _empty(title: str, message: str, fmt: str = "png") -> bytes:
-    figure = Figure(figsize=(7, 1.6))
+    figure = _figure(figsize=(7, 1.6))
     axes = figure.add_subplot()
     axes.set_axis_off()
     axes.set_title(_plain(title), loc="left", fontsize=11)
@@ -88,7 +101,7 @@ def share_chart(table: pd.DataFrame, group_column: str, labels: Sequence[str], p
     for label in order:
         colors[label] = PLUS_COLOR if label == plus else MINUS_COLOR if label == minus else next(others)
     rows = table.to_dict("records")
-    figure = Figure(figsize=(8.5, 1.1 + 0.62 * len(rows)))
+    figure = _figure(figsize=(8.5, 1.1 + 0.62 * len(rows)))
     axes = figure.add_subplot()
     y = list(range(len(rows)))[::-1]  # first row on top
     left = [0.0] * len(rows)
@@ -129,7 +142,7 @@ def net_stance_chart(table: pd.DataFrame, group_column: str, title: str, plus: s
         return _empty(title, "no stance holders found", fmt)
     table, note = _largest(table, max_rows)
     rows = table.to_dict("records")
-    figure = Figure(figsize=(8.5, 1.3 + 0.42 * len(rows)))
+    figure = _figure(figsize=(8.5, 1.3 + 0.42 * len(rows)))
     axes = figure.add_subplot()
     y = list(range(len(rows)))[::-1]
     axes.axvline(0, color=FLAG_COLOR, linewidth=0.8, zorder=0)
@@ -167,7 +180,7 @@ def timeline_chart(table: pd.DataFrame, group_column: str | None, title: str, pl
         kept = list(sizes.index[:max_groups])
         groups = [(str(name), table[table[group_column] == name]) for name in kept]
         note = f" ({len(kept)} of {len(sizes)} with most sentences)" if len(sizes) > len(kept) else ""
-    figure = Figure(figsize=(9, 4.2))
+    figure = _figure(figsize=(9, 4.2))
     axes = figure.add_subplot()
     axes.axhline(0, color=FLAG_COLOR, linewidth=0.8, zorder=0)
     for (name, rows), color in zip(groups, LINE_COLORS * (1 + len(groups) // len(LINE_COLORS))):

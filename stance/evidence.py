@@ -18,7 +18,7 @@ import json
 import math
 import tempfile
 from array import array
-from typing import IO, TYPE_CHECKING, Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:
     from .predict import Prediction
@@ -144,6 +144,30 @@ class EvidenceSample:
                     found[table][key] = [self.item(i) for i in indices]
         return found
 
+    def cells_of(self, shown: Mapping[str, set[tuple]], make: Callable[[tuple], object] = tuple
+                 ) -> dict[str, dict[tuple, "Cell"]]:
+        """:meth:`items` as cells that read their sentences (``make(item)`` each) only when
+        iterated, so a report streamed cell by cell never holds every sentence at once."""
+        found: dict[str, dict[tuple, Cell]] = {name: {} for name in TABLES}
+        for table, cells in self.cells.items():
+            for key, indices in cells.items():
+                if indices and key[:-1] in shown.get(table, ()):
+                    found[table][key] = Cell(self, indices, make)
+        return found
+
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
+
+
+class Cell:
+    """The sentences of one table cell, read back from a sample each time they are iterated."""
+
+    def __init__(self, sample: EvidenceSample, indices: list[int], make: Callable[[tuple], object]) -> None:
+        self.sample, self.indices, self.make = sample, indices, make
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self) -> Iterator:
+        return (self.make(self.sample.item(index)) for index in self.indices)

@@ -60,7 +60,53 @@ def _folded(lexicon: Sequence[Sequence[str]]) -> list[re.Pattern] | None:
     matches as the case-insensitive patterns (for cues in ASCII without line breaks; else None)."""
     if not all(word.isascii() and "\n" not in word for words in lexicon for word in words):
         return None
-    return [re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\b") for words in lexicon]
+    return [re.compile(r"\b(?:" + _alternation([w.lower() for w in words]) + r")\b") for words in lexicon]
+
+
+def _alternation(words: Sequence[str]) -> str:
+    """A regex body matching exactly what ``w1|w2|...`` does between word boundaries,
+    written as a character trie (Python's re tries every alternative at every word start; a
+    trie is two to three times faster on news text). The flat list takes the first word in
+    its order that matches, the trie the longest: two words can both match at one place only
+    when the shorter is a prefix of the longer ending at a word boundary inside it. If the
+    shorter comes first in the list, the longer never matches and is left out; otherwise the
+    longer comes first in both."""
+    distinct = sorted(set(words))
+    if not distinct or "" in distinct:
+        return "|".join(re.escape(w) for w in words)
+    first = {word: i for i, word in reversed(list(enumerate(words)))}
+    never: set[str] = set()
+    for i, shorter in enumerate(distinct):  # the words a word prefixes follow it in sorted order
+        for longer in distinct[i + 1:]:
+            if not longer.startswith(shorter):
+                break
+            at_boundary = _is_word(longer[len(shorter) - 1]) != _is_word(longer[len(shorter)])
+            if at_boundary and first[shorter] < first[longer]:
+                never.add(longer)
+    return _trie([word for word in distinct if word not in never])
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _trie(words: Sequence[str]) -> str:
+    """``words`` as one regex body: a character trie, longer words first, every character literal."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _tfidf(spec: Mapping, analyzer: str, preprocessor: Preprocessor | None = None) -> TfidfVectorizer:

@@ -148,11 +148,21 @@ def _section(name: str, heading: str, table: pd.DataFrame, by: Sequence[str], la
 
 def render_report(title: str, run: Sequence[tuple[str, str]], notes: Sequence[str],
                   tables: Mapping[str, pd.DataFrame], headings: Mapping[str, str], charts: Mapping[str, bytes],
-                  evidence: Mapping[str, Mapping[tuple, list[Evidence]]], labels: Sequence[str],
+                  evidence: Mapping[str, Mapping[tuple, Sequence[Evidence]]], labels: Sequence[str],
                   outlet_column: str = "outlet", max_rows: int | None = None) -> str:
     """The whole page as a string, rendered from ``templates/report.html.j2`` with every
     value autoescaped: ``run`` is (name, value) facts about the run, ``notes`` sentences the
     reader should see first, ``charts`` PNG bytes keyed by table name."""
+    return "".join(render_parts(title, run, notes, tables, headings, charts, evidence, labels, outlet_column, max_rows))
+
+
+def render_parts(title: str, run: Sequence[tuple[str, str]], notes: Sequence[str],
+                 tables: Mapping[str, pd.DataFrame], headings: Mapping[str, str], charts: Mapping[str, bytes],
+                 evidence: Mapping[str, Mapping[tuple, Sequence[Evidence]]], labels: Sequence[str],
+                 outlet_column: str = "outlet", max_rows: int | None = None) -> Iterator[str]:
+    """:func:`render_report` as consecutive pieces of the page, to be written as they come:
+    a page of a large corpus (tens of MB) is never held whole, and ``evidence`` may read each
+    cell's sentences only when the page reaches it (any sized iterable per cell)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(loader=PackageLoader("stance", "templates"), autoescape=True,
@@ -161,6 +171,6 @@ def render_report(title: str, run: Sequence[tuple[str, str]], notes: Sequence[st
                          [outlet_column if c == "outlet" else c for c in TABLE_GROUPS.get(name, ())], labels,
                          evidence.get(name, {}), charts.get(name), max_rows)
                 for name, table in tables.items()]
-    return environment.get_template("report.html.j2").render(
+    return environment.get_template("report.html.j2").generate(
         title=title, run=list(run), notes=list(notes), sections=sections, labels=list(labels), style=STYLE,
         script=SCRIPT)

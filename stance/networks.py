@@ -23,12 +23,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .files import write_atomic
 from .timeline import period_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMATS = ("graphml", "gexf")
 
@@ -89,6 +90,8 @@ def _node(graph: nx.Graph, name: str, labels: Mapping[str, int], plus: str, minu
 def two_mode(counts: Mapping[str, Mapping[str, int]], labels: Sequence[str], plus: str, minus: str,
              level: str = "actor", affiliations: Mapping[str, str] | None = None) -> nx.Graph:
     """Actors (or affiliations) and stance labels; edge weight = statements with that label."""
+    import networkx as nx  # imported when a network is built: labelling runs without it (about 11 MiB)
+
     graph = nx.Graph(name=f"{level} x stance", level=level)
     for label in labels:
         graph.add_node(f"stance:{label}", label=label, mode="stance", bipartite=1,
@@ -109,6 +112,8 @@ def one_mode(counts: Mapping[str, Mapping[str, int]], relation: str, plus: str, 
     statements they share (see the module's description of the weights)."""
     if relation not in ("congruence", "conflict"):
         raise ValueError(f"unknown relation {relation!r}")
+    import networkx as nx
+
     graph = nx.Graph(name=f"{level} {relation}", level=level, relation=relation)
     voiced = sorted(name for name, labels in counts.items() if labels.get(plus, 0) or labels.get(minus, 0))
     for name in voiced:
@@ -128,6 +133,8 @@ def write_graph(graph: nx.Graph, stem: Path, formats: Sequence[str] = FORMATS) -
     """The graph as ``<stem>.graphml`` and ``<stem>.gexf``, each written atomically."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
+    import networkx as nx
+
     for fmt, writer in (("graphml", nx.write_graphml), ("gexf", nx.write_gexf)):
         if fmt not in formats:
             continue

@@ -10,6 +10,7 @@ write a function and add an entry (and a key in ``conf/report``).
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,8 @@ from .quantify import METHODS, Quantifier, rates_from_confusion
 from .report import TITLES, describe_method, format_tables, write_tables
 
 QUANTIFICATION_FILE = "quantification.json"
+TABLE_CHARTS = ("by_outlet", "by_actor")
+TIMELINE_CHARTS = ("over_time", "over_time_by_outlet", "over_time_by_actor")
 
 
 @dataclass(frozen=True)
@@ -151,31 +154,74 @@ class Publication:
     statements: networks.StatementCounts | None = None  # counted while labelling, by report.network_window
     table_written: bool = False                         # predictions.csv written while labelling
 
+    processes: int = 1                                  # processes that may draw charts at once
+
     def records(self) -> Iterator[Prediction]:
         return read_predictions(self.predictions, self.options.labels)
 
     @cached_property
     def charts(self) -> dict[str, bytes]:
         """Both charts as PNG bytes (drawn once: the PNG files and the HTML page share them)."""
-        return _chart_images(self)
+        return {name: image for (name, fmt), image in self.images.items() if fmt == "png" and name in self.tables}
+
+    @cached_property
+    def timeline(self) -> timeline.Timeline:
+        """The tables by period (``report.timeline.unit``), from the tallies or the predictions."""
+        options = self.options
+        tabulate = (timeline.timeline_tables if self.counts is None else timeline.timeline_of_counts)
+        return tabulate(self.records() if self.counts is None else self.counts, list(options.labels),
+                        options.timeline_unit, options.outlet_column, options.plus, options.minus, self.quantifier,
+                        options.bootstrap, options.min_n, options.min_articles)
+
+    @cached_property
+    def images(self) -> dict[tuple[str, str], bytes]:
+        """Every chart the configured outputs show, ``(name, format) -> bytes``, drawn at once:
+        in ``processes`` forked processes when more than one (each chart is independent, and
+        drawing them is most of the report's time), else one after the other here."""
+        return draw(_chart_jobs(self), self.processes)
 
 
 def _caption(pub: Publication) -> str:
     return f"{pub.quantifier.method.upper()}, {pub.options.bootstrap.confidence:.0%} article-bootstrap intervals"
 
 
-def _chart_images(pub: Publication, fmt: str = "png") -> dict[str, bytes]:
-    """Both charts as PNG (or SVG) bytes, keyed like the tables they draw."""
+def _chart_jobs(pub: Publication) -> dict[tuple[str, str], tuple[Callable[..., bytes], tuple]]:
+    """The charts to draw, ``(name, format) -> (function, arguments)``: the two table charts
+    (for the chart files and the HTML page) and the three timeline charts."""
     options = pub.options
     caption = _caption(pub)
     group = options.outlet_column
-    return {
-        "by_outlet": charts.share_chart(pub.tables["by_outlet"], group, list(options.labels), options.plus,
-                                        options.minus, f"Stance shares by {group.replace('_', ' ')} - {caption}",
-                                        options.chart_rows, fmt),
-        "by_actor": charts.net_stance_chart(pub.tables["by_actor"], "actor", f"Net stance by actor - {caption}",
-                                            options.plus, options.minus, options.chart_rows, fmt),
-    }
+    outputs = options.outputs
+    jobs: dict[tuple[str, str], tuple[Callable[..., bytes], tuple]] = {}
+    formats = charts.FORMATS if "charts" in outputs else ("png",) if "html" in outputs else ()
+    for fmt in formats:
+        jobs["by_outlet", fmt] = (charts.share_chart, (
+            pub.tables["by_outlet"], group, list(options.labels), options.plus, options.minus,
+            f"Stance shares by {group.replace('_', ' ')} - {caption}", options.chart_rows, fmt))
+        jobs["by_actor", fmt] = (charts.net_stance_chart, (
+            pub.tables["by_actor"], "actor", f"Net stance by actor - {caption}", options.plus, options.minus,
+            options.chart_rows, fmt))
+    if "timeline" in outputs:
+        unit, found = options.timeline_unit, pub.timeline
+        titles = {"over_time": (None, f"Net stance by {unit} - {caption}"),
+                  "over_time_by_outlet": (group, f"Net stance by {unit} and {group} - {caption}"),
+                  "over_time_by_actor": ("actor", f"Net stance by {unit} and actor - {caption}")}
+        for fmt in charts.FORMATS:
+            for name, (column, title) in titles.items():
+                jobs[name, fmt] = (charts.timeline_chart, (found.tables[name], column, title, options.plus,
+                                                           options.minus, options.timeline_groups, fmt))
+    return jobs
+
+
+def draw(jobs: Mapping[tuple, tuple[Callable[..., bytes], tuple]], processes: int = 1) -> dict[tuple, bytes]:
+    """Each job's ``function(*arguments)``, in forked processes when ``processes`` > 1 (Linux)."""
+    if processes <= 1 or len(jobs) < 2 or not sys.platform.startswith("linux"):
+        return {key: function(*arguments) for key, (function, arguments) in jobs.items()}
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(min(processes, len(jobs))) as pool:
+        pending = {key: pool.apply_async(function, arguments) for key, (function, arguments) in jobs.items()}
+        return {key: result.get() for key, result in pending.items()}
 
 
 def _write_images(out_dir: Path, images: Mapping[str, bytes], fmt: str) -> list[Path]:
@@ -183,31 +229,23 @@ def _write_images(out_dir: Path, images: Mapping[str, bytes], fmt: str) -> list[
             for name, data in images.items()]
 
 
+def _images(pub: Publication, names: Sequence[str], fmt: str) -> dict[str, bytes]:
+    return {name: pub.images[name, fmt] for name in names}
+
+
 def write_charts(pub: Publication) -> list[Path]:
     """Each chart as PNG (for screens and the page; drawn once, shared with report.html) and
     SVG (vector, for print and editing)."""
-    return [*_write_images(pub.out_dir, pub.charts, "png"), *_write_images(pub.out_dir, _chart_images(pub, "svg"), "svg")]
+    return [path for fmt in charts.FORMATS for path in _write_images(pub.out_dir, _images(pub, TABLE_CHARTS, fmt), fmt)]
 
 
 def write_timeline(pub: Publication) -> list[Path]:
     """Stance over time (``report.timeline.unit``): overall, by outlet and by actor, as CSV
     tables and net-stance charts (PNG and SVG)."""
-    options = pub.options
-    tabulate = (timeline.timeline_tables if pub.counts is None else timeline.timeline_of_counts)
-    found = tabulate(pub.records() if pub.counts is None else pub.counts, list(options.labels), options.timeline_unit,
-                     options.outlet_column, options.plus, options.minus, pub.quantifier, options.bootstrap,
-                     options.min_n, options.min_articles)
+    found = pub.timeline
     written = write_tables(pub.out_dir, found.tables)
-    unit = options.timeline_unit
-    titles = {"over_time": (None, f"Net stance by {unit} - {_caption(pub)}"),
-              "over_time_by_outlet": (options.outlet_column, f"Net stance by {unit} and {options.outlet_column} - "
-                                                             f"{_caption(pub)}"),
-              "over_time_by_actor": ("actor", f"Net stance by {unit} and actor - {_caption(pub)}")}
     for fmt in charts.FORMATS:
-        images = {name: charts.timeline_chart(found.tables[name], column, title, options.plus, options.minus,
-                                              options.timeline_groups, fmt)
-                  for name, (column, title) in titles.items()}
-        written += _write_images(pub.out_dir, images, fmt)
+        written += _write_images(pub.out_dir, _images(pub, TIMELINE_CHARTS, fmt), fmt)
     if found.undated_sentences:
         written.append(write_text_atomic(pub.out_dir / "over_time_undated.txt",
                                          f"{found.undated_sentences} sentences of articles without a date are not "
@@ -235,15 +273,20 @@ def write_html(pub: Publication) -> list[Path]:
     options = pub.options
     shown = {name: set(table[group_columns(table)].head(options.html_rows).itertuples(index=False, name=None))
              for name, table in pub.tables.items()}  # sentences only for the rows the page shows
-    if pub.evidence is not None:  # sampled while labelling
-        evidence = {table: {key: [html_report.Evidence(*item) for item in items] for key, items in cells.items()}
-                    for table, cells in pub.evidence.items(shown).items()}
+    if pub.evidence is not None:  # sampled while labelling; each cell's sentences read as the page reaches it
+        evidence = pub.evidence.cells_of(shown, lambda item: html_report.Evidence(*item))
     else:
         evidence = html_report.collect_evidence(pub.records(), options.outlet_column, options.sentences_per_cell, shown)
     run = [*pub.facts, ("shares", pub.method), ("sentences", str(pub.n_sentences)), ("predictions", str(pub.predictions))]
-    page = html_report.render_report("Stance report", run, pub.notes, pub.tables, TITLES, pub.charts, evidence,
+    parts = html_report.render_parts("Stance report", run, pub.notes, pub.tables, TITLES, pub.charts, evidence,
                                      list(options.labels), options.outlet_column, options.html_rows)
-    return [write_text_atomic(pub.out_dir / "report.html", page)]
+
+    def write(tmp: Path) -> None:  # streamed: the page of a large corpus is tens of MB
+        with tmp.open("w", encoding="utf-8") as handle:
+            for part in parts:
+                handle.write(part)
+
+    return [write_atomic(pub.out_dir / "report.html", write)]
 
 
 def write_events(pub: Publication) -> list[Path]:
@@ -287,7 +330,8 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
             predictions: Path, out_dir: Path, facts: Sequence[tuple[str, str]] = (),
             say: Callable[[str], None] = print, warnings: Sequence[str] = (), evidence: EvidenceSample | None = None,
             events_written: bool = False, context: ArticleContext = ArticleContext(),
-            statements: networks.StatementCounts | None = None, table_written: bool = False) -> dict[str, pd.DataFrame]:
+            statements: networks.StatementCounts | None = None, table_written: bool = False,
+            processes: int = 1) -> dict[str, pd.DataFrame]:
     """Compute the tables from ``counts`` and write them with every configured output into
     ``out_dir``; writers that list sentences use what labelling collected (``evidence``,
     ``events_written``) or stream ``predictions`` again."""
@@ -304,7 +348,7 @@ def publish(options: ReportOptions, quantifier: Quantifier, confusion: Confusion
     in_sample = in_sample_note(options, quantifier, counts)
     notes = [*warnings, *(note for note in (in_sample, interval_note(options)) if note)]
     publication = Publication(options, quantifier, tables, method, predictions, facts, notes, record["n_sentences"],
-                              out_dir, evidence, events_written, context, counts, statements, table_written)
+                              out_dir, evidence, events_written, context, counts, statements, table_written, processes)
     for name, writer in WRITERS.items():
         if name in options.outputs:
             written += writer(publication)

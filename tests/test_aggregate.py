@@ -1,3 +1,6 @@
+import sys
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -179,6 +182,58 @@ def test_tallies_grow_with_articles_and_holders_not_with_sentences():
         record = {"doc_id": "a1", "outlet": "Hawk Daily", "label": "advocate", "actors": ["Pompeo"],
                   "proba": {"advocate": 0.7, "caution": 0.1, "neutral": 0.2}}
         counts = StanceCounts(LABELS).add_all(as_predictions([record] * n_sentences))
-        return counts._sentences.counts.nbytes + counts._holders.proba.nbytes, counts.n_sentences
+        return counts._sentences.counts.tail.nbytes + counts._holders.proba.tail.nbytes, counts.n_sentences
 
     assert size(10)[0] == size(5000)[0] and size(5000)[1] == 5000
+
+
+def _merged(records, folder=None, spill_rows=None) -> StanceCounts:
+    """The records tallied in batches of whole articles and merged, as `stance predict` does."""
+    options = {} if folder is None else {"folder": folder, "spill_rows": spill_rows}
+    merged, start = StanceCounts(LABELS, **options), 0
+    while start < len(records):
+        end = min(start + 150, len(records))
+        while end < len(records) and records[end].doc_id == records[end - 1].doc_id:
+            end += 1
+        merged.merge(StanceCounts(LABELS).add_all(records[start:end]))
+        start = end
+    return merged
+
+
+def test_tallies_moved_to_disk_give_exactly_the_tables_and_timeline_of_tallies_in_memory(tmp_path):
+    from stance.timeline import timeline_of_counts
+    from stance.intervals import Bootstrap
+    from stance.quantify import Quantifier
+
+    records = as_predictions(_annotated_records())
+    records = [replace(r, date=f"2020-{1 + i % 12:02d}-01" if i % 9 else "") for i, r in enumerate(records)]
+    kept, spilled = _merged(records), _merged(records, tmp_path, spill_rows=100)
+    assert spilled._sentences.counts.start > 0 and spilled._holders.counts.start > 0  # most rows are on disk
+    assert spilled._sentences.n - spilled._sentences.counts.start < 1000
+    options = {"quantifier": Quantifier("pcc"), "bootstrap": Bootstrap(200, 5)}
+    for name, table in stance_tables(kept, LABELS, **options).items():
+        pd.testing.assert_frame_equal(stance_tables(spilled, LABELS, **options)[name], table, check_exact=True)
+    over_time = timeline_of_counts(kept, LABELS, "month", "outlet", "advocate", "caution", min_n=0, min_articles=0,
+                                   **options)
+    spilled_time = timeline_of_counts(spilled, LABELS, "month", "outlet", "advocate", "caution", min_n=0,
+                                      min_articles=0, **options)
+    assert spilled_time.undated_sentences == over_time.undated_sentences > 0
+    for name, table in over_time.tables.items():
+        pd.testing.assert_frame_equal(spilled_time.tables[name], table, check_exact=True)
+    assert spilled.n_sentences == kept.n_sentences == len(records)
+    pd.testing.assert_frame_equal(spilled.holder_rows(), kept.holder_rows())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the open files from /proc")
+def test_the_files_of_spilled_tallies_are_hidden_and_released_by_close(tmp_path):
+    import os
+
+    def open_in_folder() -> int:  # spill files are unlinked at once; only open descriptors show them
+        fds = os.listdir("/proc/self/fd")
+        return sum(str(tmp_path) in os.readlink(f"/proc/self/fd/{fd}") for fd in fds if os.path.exists(f"/proc/self/fd/{fd}"))
+
+    counts = _merged(as_predictions(_annotated_records())[:2000], tmp_path, spill_rows=50)
+    assert counts._doc_ids.start > 0 and open_in_folder() > 0
+    assert list(tmp_path.iterdir()) == []  # nothing for a user to clean up, whatever happens to the run
+    counts.close()
+    assert open_in_folder() == 0

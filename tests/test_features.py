@@ -40,3 +40,22 @@ def test_the_lexicon_pickles_without_its_compiled_patterns():
     assert "_patterns" not in state and "_folded" not in state
     again = pickle.loads(pickle.dumps(cues))
     assert again.transform(["He WARNED them", "no"]).toarray().tolist() == [[np.log1p(1)], [0.0]]
+
+
+@pytest.mark.parametrize("words", [
+    ["strike", "strike on", "strikes"],          # the shorter first: "strike on" can never match
+    ["strike on", "strike", "strikes"],          # the longer first: it wins where both match
+    ["call for", "call", "call for calm", "calls"],
+    ["u.s.", "u.s", "us", "warn", "warning"],
+])
+def test_cue_trie_matches_exactly_what_the_flat_alternation_matches(words):
+    import re
+
+    from stance.features import _alternation
+
+    text = ("we strike on sight; strikes strike. a call for calm, a call for peace, calls call. "
+            "the u.s. and us warn: warning warnings u.s warned")
+    flat = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    fast = re.compile(r"\b(?:" + _alternation(words) + r")\b")
+    assert fast.pattern != flat.pattern
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in flat.finditer(text)]

@@ -247,3 +247,18 @@ def test_predict_writes_every_output_while_labelling_and_never_reads_its_predict
     assert len(compared) > 8
     for name in compared:
         assert (streamed / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_charts_drawn_in_two_processes_are_the_bytes_drawn_in_one(seed_run):
+    seed_run = seed_run[0]
+    from stance import charts
+    from stance.publish import draw
+
+    table, actors = (pd.read_csv(seed_run / f"{name}.csv").fillna({"flag": ""}) for name in ("by_outlet", "by_actor"))
+    jobs = {("shares", fmt): (charts.share_chart, (table, "outlet", LABELS, "advocate", "caution", "t", 30, fmt))
+            for fmt in charts.FORMATS}
+    jobs.update({("net", fmt): (charts.net_stance_chart, (actors, "actor", "t", "advocate", "caution", 30, fmt))
+                 for fmt in charts.FORMATS})
+    apart, here = draw(jobs, processes=2), draw(jobs, processes=1)
+    assert list(apart) == list(jobs) and apart == here
+    assert apart["shares", "png"].startswith(b"\x89PNG") and b"<svg" in apart["net", "svg"]

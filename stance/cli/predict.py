@@ -85,7 +85,9 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
     labeller = Labeller(pipeline, analyzer(settings), training_labels(settings, card),
                         affiliations=dict(affiliations or {}))
     outputs = outputs_of(settings)
-    counts, candidates, meter = StanceCounts(labeller.labels), Counter(), DriftMeter(pipeline)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # finished articles' tallies wait on disk (anonymous files in the run folder): memory stays flat
+    counts, candidates, meter = StanceCounts(labeller.labels, folder=out_dir), Counter(), DriftMeter(pipeline)
     evidence = EvidenceSample(*outputs.evidence, spill=True) if outputs.evidence else None
     statements = StatementCounts() if outputs.statements else None
     window = settings.report.network_window
@@ -93,7 +95,6 @@ def label_corpus(settings: Settings, pipeline, card: ModelCard, out_dir: Path,
 
     articles = tqdm(iter_corpus(path), total=n_articles, unit="article", desc="labelling", file=sys.stderr,
                     disable=None if n_articles >= settings.corpus.progress_min_articles else True)
-    out_dir.mkdir(parents=True, exist_ok=True)
     predictions = out_dir / ("predictions.jsonl" if outputs.jsonl else "predictions.parquet")
     with ExitStack() as stack:
         jsonl = events = parts = table = None
@@ -236,6 +237,15 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 # --- the command ----------------------------------------------------------------------------
 
 
+def processes_of(n_jobs: int) -> int:
+    """How many processes ``corpus.n_jobs`` means (joblib's meaning: -1 one per core)."""
+    if n_jobs > 0:
+        return n_jobs
+    import joblib
+
+    return max(1, joblib.cpu_count() + 1 + n_jobs)
+
+
 def write_candidates(out_dir: Path, candidates: Counter) -> None:
     """Speakers the gazetteer lacks, most frequent first."""
     from ..exports import write_candidates as write
@@ -280,8 +290,9 @@ def predict(settings: Settings, out_dir: Path, version: str | None = None) -> di
                          [f"Warning: {line}; check the labels on a sample of this corpus (stance sample, then stance "
                           "evaluate)." for line in cautions], evidence=labelled.evidence,
                          events_written=labelled.events_written, context=context, statements=labelled.statements,
-                         table_written=labelled.table_written)
+                         table_written=labelled.table_written, processes=processes_of(settings.corpus.n_jobs))
     finally:
+        counts.close()
         if labelled.evidence is not None:
             labelled.evidence.close()
     write_candidates(out_dir, labelled.candidates)
