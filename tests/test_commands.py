@@ -94,6 +94,15 @@ def test_report_retabulates_earlier_predictions_by_original_outlet(make_cfg, tra
     assert written["n"].sum() == 181
 
 
+def test_report_from_earlier_predictions_gives_the_runs_tables_to_the_byte(make_cfg, trained_models, tmp_path):
+    predict(make_cfg(f"store.dir={trained_models}"), tmp_path / "p")
+    report(make_cfg(f"store.dir={trained_models}", f"report.predictions={tmp_path / 'p' / 'predictions.jsonl'}",
+                    "corpus.n_jobs=2"), tmp_path / "r")
+    for name in ("by_outlet.csv", "by_actor.csv", "actor_by_outlet.csv", "over_time.csv", "events.csv"):
+        assert (tmp_path / "r" / name).read_bytes() == (tmp_path / "p" / name).read_bytes(), name
+    assert (tmp_path / "r" / "by_outlet.png").read_bytes() == (tmp_path / "p" / "by_outlet.png").read_bytes()
+
+
 def test_bad_annotations_stop_training_before_any_model_is_written(make_cfg, tmp_path):
     bad = tmp_path / "bad.jsonl"
     lines = SEED_ANNOTATIONS.read_text(encoding="utf-8").splitlines()

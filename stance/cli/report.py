@@ -16,7 +16,7 @@ from ..predict import read_predictions
 from ..publish import ArticleContext, confusion_for_predictions, publish, quantifier_for
 from ..settings import Settings
 from .common import article_context, say
-from .predict import predict, text_output
+from .predict import predict, processes_of, text_output
 
 
 def report(settings: Settings, out_dir: Path) -> dict:
@@ -29,7 +29,7 @@ def report(settings: Settings, out_dir: Path) -> dict:
     quantifier = quantifier_for(settings.report, confusion)
     options = settings.report
     context = article_context(settings)  # affiliations and urls for events.csv and the report
-    counts = StanceCounts(settings.labels)
+    counts = StanceCounts(settings.labels, folder=out_dir)  # finished articles' tallies spill to disk
     evidence = EvidenceSample(options.outlet_column, options.sentences_per_cell, spill=True) \
         if "html" in options.outputs else None
     try:
@@ -51,8 +51,10 @@ def report(settings: Settings, out_dir: Path) -> dict:
                 evidence.finish()
         return {"tables": publish(options, quantifier, confusion, counts, source, out_dir,
                                   [("model", confusion.model_version or "unknown")], say, evidence=evidence,
-                                  events_written=events is not None, context=context)}
+                                  events_written=events is not None, context=context,
+                                  processes=processes_of(settings.corpus.n_jobs))}
     finally:
+        counts.close()
         if evidence is not None:
             evidence.close()
 
